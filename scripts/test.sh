@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The test command: set-up (venv, base encoder, build), formatting, lints,
+# the data validator, then every test. Run it on a fresh clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+echo "== cargo fmt --check" >&2
+cargo fmt --check
+echo "== cargo clippy" >&2
+cargo clippy --release --all-targets --quiet -- -D warnings
+if [ -f data/train.jsonl ]; then
+  echo "== stance data check" >&2
+  target/release/stance data check data/train.jsonl data/dev.jsonl data/test.jsonl
+fi
+echo "== cargo test" >&2
+cargo test --release --quiet

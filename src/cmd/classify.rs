@@ -1,0 +1,55 @@
+//! `stance classify`: quotes from the arguments or stdin, a table or JSON
+//! lines out.
+
+use super::{GlobalArgs, EXIT_BAD_RECORDS, EXIT_OK};
+use crate::io::lines::Lines;
+use crate::output::Printer;
+use anyhow::Context;
+use clap::Args;
+
+/// Arguments of `stance classify`.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// Quotes to classify; none, or "-", reads one quote per line from stdin
+    pub text: Vec<String>,
+}
+
+/// Runs `stance classify`.
+pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> anyhow::Result<u8> {
+    // Each input: the quote, or an error found while reading it.
+    let inputs: Vec<Result<String, String>> =
+        if args.text.is_empty() || args.text == ["-"] {
+            let stdin = std::io::stdin().lock();
+            let mut inputs = Vec::new();
+            for line in Lines::new(stdin) {
+                let line = line.context("cannot read stdin")?;
+                inputs.push(line.text.map_err(|e| format!("stdin {e}")));
+            }
+            inputs
+        } else {
+            args.text.into_iter().map(Ok).collect()
+        };
+    let clf = global.load_classifier()?;
+    let texts: Vec<&str> = inputs
+        .iter()
+        .map(|r| r.as_deref().unwrap_or(""))
+        .collect();
+    let mut results = clf.classify(&texts)?;
+    for (result, input) in results.iter_mut().zip(&inputs) {
+        if let Err(e) = input {
+            *result = Err(e.clone());
+        }
+    }
+    let stdout = std::io::stdout().lock();
+    let mut printer = Printer::new(std::io::BufWriter::new(stdout), global.json);
+    let mut bad = 0;
+    for (i, (result, text)) in results.iter().zip(&texts).enumerate() {
+        if let Err(e) = result {
+            bad += 1;
+            eprintln!("stance: quote {}: {e}", i + 1);
+        }
+        printer.record(&serde_json::json!(i + 1), text, result)?;
+    }
+    printer.flush()?;
+    Ok(if bad > 0 { EXIT_BAD_RECORDS } else { EXIT_OK })
+}

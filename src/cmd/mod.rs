@@ -1,0 +1,102 @@
+//! The subcommands, one module each, and the global options they share.
+
+pub mod classify;
+pub mod init;
+
+use crate::batch::BatchLimits;
+use crate::model::device::{set_threads, DeviceChoice};
+use crate::model::{Classifier, LoadOptions};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// Exit status when every record was scored.
+pub const EXIT_OK: u8 = 0;
+/// Exit status when some records were bad (and reported in place).
+pub const EXIT_BAD_RECORDS: u8 = 3;
+
+/// Who speaks in a quote about a government-company dispute, and what the
+/// statement does.
+#[derive(Debug, Parser)]
+#[command(name = "stance", version, about, long_about = None)]
+pub struct Cli {
+    /// Options every subcommand takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Model directory [default: models/default, or $STANCE_MODEL]
+    #[arg(long, global = true, env = "STANCE_MODEL")]
+    pub model: Option<PathBuf>,
+    /// Base encoder folder [default: models/base/all-minilm-l6-v2, or $STANCE_BASE]
+    #[arg(long, global = true, env = "STANCE_BASE")]
+    pub base: Option<PathBuf>,
+    /// Where to run the model
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub device: DeviceChoice,
+    /// libtorch threads [default: one per core]
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    /// Most quotes per batch
+    #[arg(long, global = true)]
+    pub batch_size: Option<usize>,
+    /// Print JSON (one object per line) instead of tables
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+impl GlobalArgs {
+    /// The model directory to use.
+    pub fn model_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.model {
+            return dir.clone();
+        }
+        let local = Path::new("models/default");
+        if local.is_dir() {
+            return local.to_path_buf();
+        }
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default")
+    }
+
+    /// Sets threads and loads the classifier with these options.
+    pub fn load_classifier(&self) -> anyhow::Result<Classifier> {
+        set_threads(self.threads)?;
+        let mut limits = BatchLimits::default();
+        if let Some(n) = self.batch_size {
+            anyhow::ensure!(n >= 1, "--batch-size must be at least 1");
+            limits.max_items = n;
+            limits.max_tokens = limits.max_tokens.max(n * 64);
+        }
+        let options = LoadOptions {
+            base_dir: self.base.clone(),
+            device: self.device,
+            limits: Some(limits),
+        };
+        let dir = self.model_dir();
+        Classifier::load(&dir, &options)
+            .with_context(|| format!("cannot load the model in {}", dir.display()))
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify quotes given as arguments, or one per line on stdin
+    Classify(classify::ClassifyArgs),
+    /// Create a model directory with untrained heads on the base encoder
+    Init(init::InitArgs),
+}
+
+/// Runs the parsed command line; returns the exit status.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Classify(args) => classify::run(&cli.global, args),
+        Command::Init(args) => init::run(&cli.global, args),
+    }
+}

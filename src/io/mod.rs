@@ -1,0 +1,3 @@
+//! Input and output records.
+
+pub mod lines;

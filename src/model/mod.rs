@@ -1,0 +1,452 @@
+//! The classifier: a BERT encoder (rust-bert on libtorch), mean pooling,
+//! dropout and two linear heads (speaker, stance), loaded from the base
+//! encoder plus a model directory.
+
+pub mod base;
+pub mod config;
+pub mod device;
+pub mod weights;
+
+use crate::batch::{plan, BatchLimits};
+use crate::error::{Result, StanceError};
+use crate::labels::Head;
+use crate::predict::{LabelScores, Prediction};
+use crate::text::tokenize::{QuoteTokenizer, Tokenized};
+use base::BaseEncoder;
+use config::{ModelConfig, Pooling, TuneMode, CONFIG_FILE, WEIGHTS_FILE};
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use std::path::{Path, PathBuf};
+use tch::{nn, nn::Module, Device, Kind, Tensor};
+
+/// Base-encoder tensors that the classifier does not use.
+const UNUSED_BASE_TENSORS: &[&str] = &["embeddings.position_ids", "pooler."];
+
+/// The network: encoder, pooling, dropout, two heads, in one VarStore.
+pub struct StanceNet {
+    /// All variables (encoder and heads).
+    pub vs: nn::VarStore,
+    encoder: BertModel<BertEmbeddings>,
+    speaker_head: nn::Linear,
+    stance_head: nn::Linear,
+    pooling: Pooling,
+    dropout: f64,
+}
+
+/// Logits of both heads for a batch.
+pub struct HeadLogits {
+    /// Speaker logits, shape `[batch, n_speaker]`.
+    pub speaker: Tensor,
+    /// Stance logits, shape `[batch, n_stance]`.
+    pub stance: Tensor,
+}
+
+impl HeadLogits {
+    /// The logits of `head`.
+    pub fn of(&self, head: Head) -> &Tensor {
+        match head {
+            Head::Speaker => &self.speaker,
+            Head::Stance => &self.stance,
+        }
+    }
+}
+
+impl StanceNet {
+    /// Builds the network with freshly initialised weights on `device`.
+    pub fn new(
+        device: Device,
+        bert: &BertConfig,
+        n_speaker: usize,
+        n_stance: usize,
+        pooling: Pooling,
+        dropout: f64,
+    ) -> StanceNet {
+        let vs = nn::VarStore::new(device);
+        let root = vs.root();
+        let encoder = BertModel::<BertEmbeddings>::new_with_optional_pooler(&root, bert, false);
+        let hidden = bert.hidden_size;
+        let speaker_head = nn::linear(&root / "speaker_head", hidden, n_speaker as i64, Default::default());
+        let stance_head = nn::linear(&root / "stance_head", hidden, n_stance as i64, Default::default());
+        StanceNet {
+            vs,
+            encoder,
+            speaker_head,
+            stance_head,
+            pooling,
+            dropout,
+        }
+    }
+
+    /// The encoder's last hidden states, shape `[batch, len, hidden]`.
+    ///
+    /// The attention mask is passed to the encoder, so padding does not
+    /// change the states of real tokens.
+    pub fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
+        let out = self
+            .encoder
+            .forward_t(Some(ids), Some(mask), None, None, None, None, None, train)?;
+        Ok(out.hidden_state)
+    }
+
+    /// Pooled sentence vectors, shape `[batch, hidden]`.
+    ///
+    /// # Arguments
+    /// * `ids` - token ids `[batch, len]`, padded with 0
+    /// * `mask` - attention mask `[batch, len]`, 1 for real tokens, 0 for padding
+    /// * `train` - dropout on
+    pub fn pooled(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
+        let hidden = self.hidden_states(ids, mask, train)?;
+        Ok(match self.pooling {
+            Pooling::Cls => hidden.select(1, 0),
+            Pooling::Mean => {
+                let m = mask.unsqueeze(-1).to_kind(hidden.kind());
+                let sum = (&hidden * &m).sum_dim_intlist(1, false, hidden.kind());
+                let count = m.sum_dim_intlist(1, false, hidden.kind()).clamp_min(1e-9);
+                sum / count
+            }
+        })
+    }
+
+    /// Logits of both heads from pooled vectors.
+    pub fn heads(&self, pooled: &Tensor, train: bool) -> HeadLogits {
+        let x = pooled.dropout(self.dropout, train);
+        HeadLogits {
+            speaker: self.speaker_head.forward(&x),
+            stance: self.stance_head.forward(&x),
+        }
+    }
+
+    /// Logits of both heads for a batch (see [`StanceNet::pooled`]).
+    pub fn forward(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<HeadLogits> {
+        let pooled = self.pooled(ids, mask, train)?;
+        Ok(self.heads(&pooled, train))
+    }
+
+    /// The variables a tuning mode trains and a model directory stores,
+    /// sorted by name.
+    pub fn tuned_variables(&self, mode: TuneMode) -> Vec<(String, Tensor)> {
+        let mut vars: Vec<(String, Tensor)> = self
+            .vs
+            .variables()
+            .into_iter()
+            .filter(|(name, _)| is_tuned(name, mode))
+            .collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        vars
+    }
+}
+
+/// Whether variable `name` is trained (and stored) in `mode`.
+pub fn is_tuned(name: &str, mode: TuneMode) -> bool {
+    let head = name.starts_with("speaker_head.") || name.starts_with("stance_head.");
+    match mode {
+        TuneMode::Heads => head,
+        TuneMode::Light => head || name.ends_with(".bias") || name.contains("LayerNorm"),
+        TuneMode::Full => true,
+    }
+}
+
+/// How to load a classifier.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The base encoder folder; `None` uses [`base::default_base_dir`].
+    pub base_dir: Option<PathBuf>,
+    /// Where to run.
+    pub device: device::DeviceChoice,
+    /// Batch limits for scoring.
+    pub limits: Option<BatchLimits>,
+}
+
+/// A loaded classifier: network, tokenizer and config.
+pub struct Classifier {
+    net: StanceNet,
+    tokenizer: QuoteTokenizer,
+    config: ModelConfig,
+    device: Device,
+    limits: BatchLimits,
+    dir: PathBuf,
+}
+
+impl Classifier {
+    /// Loads the model directory `dir` on top of its base encoder.
+    ///
+    /// Checks the base encoder's hashes against the config, the weights
+    /// file's hash, and every tensor's name and shape.
+    pub fn load(dir: &Path, options: &LoadOptions) -> Result<Classifier> {
+        if !dir.is_dir() {
+            return Err(StanceError::NoModel(dir.to_path_buf()));
+        }
+        let config = ModelConfig::read(dir)?;
+        let weights_path = dir.join(WEIGHTS_FILE);
+        if !weights_path.is_file() {
+            return Err(StanceError::BadWeights {
+                path: weights_path,
+                message: "missing: the model directory is incomplete".into(),
+            });
+        }
+        let found = crate::hash::sha256_file(&weights_path)?;
+        if found != config.weights_sha256 {
+            return Err(StanceError::HashMismatch {
+                path: weights_path,
+                expected: config.weights_sha256.clone(),
+                found,
+                hint: format!("the weights do not belong to {}; the file is corrupt or was replaced", dir.join(CONFIG_FILE).display()),
+            });
+        }
+        let base_dir = options.base_dir.clone().unwrap_or_else(base::default_base_dir);
+        let base = BaseEncoder::open(&base_dir, Some(&config.base))?;
+        let device = options.device.resolve()?;
+        let net = StanceNet::new(
+            device,
+            &base.config,
+            config.labels.speaker.len(),
+            config.labels.stance.len(),
+            config.pooling,
+            config.dropout,
+        );
+        let vars = net.vs.variables();
+        let mut loaded = std::collections::BTreeSet::new();
+        if config.tuning != TuneMode::Full {
+            loaded.extend(weights::load_into(&vars, &base.weights_path(), UNUSED_BASE_TENSORS)?);
+        }
+        let tuned = weights::load_into(&vars, &weights_path, &[])?;
+        loaded.extend(tuned);
+        let missing: Vec<&String> = vars.keys().filter(|k| !loaded.contains(*k)).collect();
+        if let Some(first) = missing.first() {
+            return Err(StanceError::BadWeights {
+                path: weights_path,
+                message: format!(
+                    "{} variable(s) of the model found in neither the base encoder nor this file, e.g. '{first}'",
+                    missing.len()
+                ),
+            });
+        }
+        let tokenizer = QuoteTokenizer::from_file(&base.tokenizer_path(), config.max_length)?;
+        Ok(Classifier {
+            net,
+            tokenizer,
+            config,
+            device,
+            limits: options.limits.unwrap_or_default(),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Assembles a classifier from parts (used by training).
+    pub fn from_parts(
+        net: StanceNet,
+        tokenizer: QuoteTokenizer,
+        config: ModelConfig,
+        device: Device,
+        dir: PathBuf,
+    ) -> Classifier {
+        Classifier {
+            net,
+            tokenizer,
+            config,
+            device,
+            limits: BatchLimits::default(),
+            dir,
+        }
+    }
+
+    /// The model's config.
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// Mutable config (e.g. to set calibration temperatures).
+    pub fn config_mut(&mut self) -> &mut ModelConfig {
+        &mut self.config
+    }
+
+    /// The network.
+    pub fn net(&self) -> &StanceNet {
+        &self.net
+    }
+
+    /// The folder the model was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The device the model runs on.
+    pub fn device(&self) -> Device {
+        self.device
+    }
+
+    /// The tokenizer.
+    pub fn tokenizer(&self) -> &QuoteTokenizer {
+        &self.tokenizer
+    }
+
+    /// Sets the batch limits used by scoring.
+    pub fn set_limits(&mut self, limits: BatchLimits) {
+        self.limits = limits;
+    }
+
+    /// The batch limits used by scoring.
+    pub fn limits(&self) -> BatchLimits {
+        self.limits
+    }
+
+    /// Tokenizes one quote.
+    pub fn tokenize(&self, text: &str) -> Result<Tokenized> {
+        self.tokenizer.encode(text)
+    }
+
+    /// Logits of both heads for already-tokenized quotes in one padded
+    /// batch, in the order given (no temperature applied).
+    pub fn logits(&self, items: &[&Tokenized], train: bool) -> Result<HeadLogits> {
+        let (ids, mask) = batch_tensors(items, self.device);
+        self.net.forward(&ids, &mask, train)
+    }
+
+    /// Scores tokenized quotes: sorts them by length, cuts batches by the
+    /// token budget, runs them under no-grad and returns predictions in the
+    /// order given.
+    pub fn score(&self, items: &[Tokenized]) -> Result<Vec<Prediction>> {
+        let lengths: Vec<usize> = items.iter().map(|t| t.ids.len()).collect();
+        let mut out: Vec<Option<Prediction>> = vec![None; items.len()];
+        for batch in plan(&lengths, self.limits) {
+            let refs: Vec<&Tokenized> = batch.iter().map(|&i| &items[i]).collect();
+            let probs = tch::no_grad(|| -> Result<[Vec<f32>; 2]> {
+                let logits = self.logits(&refs, false)?;
+                let mut probs: [Vec<f32>; 2] = Default::default();
+                for (k, head) in Head::ALL.into_iter().enumerate() {
+                    let t = self.config.temperature.of(head);
+                    let p = (logits.of(head) / t)
+                        .softmax(-1, Kind::Float)
+                        .to_device(Device::Cpu)
+                        .flatten(0, -1);
+                    probs[k] = Vec::<f32>::try_from(&p)?;
+                }
+                Ok(probs)
+            })?;
+            let ns = self.config.labels.speaker.len();
+            let nt = self.config.labels.stance.len();
+            for (row, &i) in batch.iter().enumerate() {
+                let speaker = LabelScores::new(&self.config.labels.speaker, &probs[0][row * ns..(row + 1) * ns]);
+                let stance = LabelScores::new(&self.config.labels.stance, &probs[1][row * nt..(row + 1) * nt]);
+                out[i] = Some(Prediction::new(speaker, stance, items[i].truncated));
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    /// Classifies quotes. A blank quote gives an error in its place; the
+    /// others are scored.
+    pub fn classify<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Result<Prediction, String>>> {
+        let mut results: Vec<Result<Prediction, String>> = Vec::with_capacity(texts.len());
+        let mut good = Vec::new();
+        let mut good_idx = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let text = text.as_ref();
+            if text.trim().is_empty() {
+                results.push(Err("empty or blank quote: nothing to classify".into()));
+                continue;
+            }
+            good.push(self.tokenize(text)?);
+            good_idx.push(i);
+            results.push(Err(String::new()));
+        }
+        for (pred, i) in self.score(&good)?.into_iter().zip(good_idx) {
+            results[i] = Ok(pred);
+        }
+        Ok(results)
+    }
+
+    /// Writes this classifier to a model directory (see [`save_model_dir`]).
+    pub fn save(&self, out: &Path, force: bool) -> Result<()> {
+        save_model_dir(&self.net, &self.config, out, force)
+    }
+}
+
+/// Builds the padded id and mask tensors `[batch, longest]` for a batch.
+pub fn batch_tensors(items: &[&Tokenized], device: Device) -> (Tensor, Tensor) {
+    let longest = items.iter().map(|t| t.ids.len()).max().unwrap_or(0);
+    let mut ids = vec![0i64; items.len() * longest];
+    let mut mask = vec![0i64; items.len() * longest];
+    for (row, item) in items.iter().enumerate() {
+        let start = row * longest;
+        ids[start..start + item.ids.len()].copy_from_slice(&item.ids);
+        mask[start..start + item.ids.len()].fill(1);
+    }
+    let shape = [items.len() as i64, longest as i64];
+    (
+        Tensor::from_slice(&ids).view(shape).to_device(device),
+        Tensor::from_slice(&mask).view(shape).to_device(device),
+    )
+}
+
+/// Writes a model directory: the tuned weights (safetensors) and
+/// `stance.json` go to a temporary folder beside `out`, which is renamed into
+/// place only when complete, so an interrupted save never leaves a
+/// half-written model. An existing `out` is refused unless `force`, and is
+/// then replaced only after the new one is complete.
+pub fn save_model_dir(net: &StanceNet, config: &ModelConfig, out: &Path, force: bool) -> Result<()> {
+    if out.exists() && !force {
+        return Err(StanceError::Invalid(format!(
+            "{} already exists: choose another --out or pass --force to replace it",
+            out.display()
+        )));
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| StanceError::io(&parent, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".stance-model-")
+        .tempdir_in(&parent)
+        .map_err(|e| StanceError::io(&parent, e))?;
+    let weights_path = tmp.path().join(WEIGHTS_FILE);
+    weights::save(&net.tuned_variables(config.tuning), &weights_path)?;
+    let mut config = config.clone();
+    config.weights_sha256 = crate::hash::sha256_file(&weights_path)?;
+    let config_path = tmp.path().join(CONFIG_FILE);
+    let text = serde_json::to_string_pretty(&config).map_err(|e| StanceError::BadJson {
+        path: config_path.clone(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(&config_path, text + "\n").map_err(|e| StanceError::io(&config_path, e))?;
+    let tmp_path = tmp.keep();
+    if out.exists() {
+        let old = parent.join(format!(
+            ".stance-old-{}",
+            out.file_name().map_or("model".into(), |n| n.to_string_lossy().into_owned())
+        ));
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(out, &old).map_err(|e| StanceError::io(out, e))?;
+        std::fs::rename(&tmp_path, out).map_err(|e| StanceError::io(out, e))?;
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&tmp_path, out).map_err(|e| StanceError::io(out, e))?;
+    }
+    Ok(())
+}
+
+/// Creates a model directory with freshly initialised heads on the base
+/// encoder (seeded), so everything can be tried before training.
+pub fn init_model_dir(out: &Path, base_dir: Option<&Path>, seed: u64, force: bool) -> Result<()> {
+    let base_dir = base_dir.map_or_else(base::default_base_dir, Path::to_path_buf);
+    let base = BaseEncoder::open(&base_dir, None)?;
+    tch::manual_seed(seed as i64);
+    let net = StanceNet::new(Device::Cpu, &base.config, 2, 3, Pooling::Mean, 0.1);
+    let mut training = std::collections::BTreeMap::new();
+    training.insert("seed".to_string(), serde_json::json!(seed));
+    training.insert("note".to_string(), serde_json::json!("untrained heads (stance init)"));
+    let config = ModelConfig {
+        format: config::FORMAT_VERSION,
+        base: base.info.clone(),
+        labels: Default::default(),
+        max_length: 256,
+        pooling: Pooling::Mean,
+        dropout: 0.1,
+        tuning: TuneMode::Heads,
+        temperature: Default::default(),
+        weights_sha256: String::new(),
+        training,
+        metrics: Default::default(),
+    };
+    save_model_dir(&net, &config, out, force)
+}

@@ -1,0 +1,74 @@
+//! Reading and writing safetensors weights with strict checks: every tensor
+//! must name a variable of the model and have its shape, or the error says
+//! which one and how it differs.
+
+use crate::error::{Result, StanceError};
+use safetensors::{Dtype, SafeTensors};
+use std::collections::HashMap;
+use std::path::Path;
+use tch::{Kind, Tensor};
+
+/// Copies the tensors of the safetensors file `path` into `vars` (by name).
+///
+/// Tensors whose name starts with one of `skip` are ignored (e.g. the base
+/// encoder's unused pooler). Every other tensor must match a variable by
+/// name and shape. Returns the names that were loaded.
+pub fn load_into(
+    vars: &HashMap<String, Tensor>,
+    path: &Path,
+    skip: &[&str],
+) -> Result<Vec<String>> {
+    let bytes = std::fs::read(path).map_err(|e| StanceError::io(path, e))?;
+    let bad = |message: String| StanceError::BadWeights {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = SafeTensors::deserialize(&bytes)
+        .map_err(|e| bad(format!("not a valid safetensors file (truncated or corrupt?): {e:?}")))?;
+    let mut loaded = Vec::new();
+    let mut names = file.names();
+    names.sort();
+    for name in names {
+        if skip.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
+        let view = file
+            .tensor(name)
+            .map_err(|e| bad(format!("tensor '{name}': {e:?}")))?;
+        let Some(var) = vars.get(name.as_str()) else {
+            return Err(bad(format!(
+                "tensor '{name}' is not a variable of this model (wrong architecture?)"
+            )));
+        };
+        let shape: Vec<i64> = view.shape().iter().map(|&d| d as i64).collect();
+        if shape != var.size() {
+            return Err(bad(format!(
+                "tensor '{name}' has shape {shape:?}, the model expects {:?}",
+                var.size()
+            )));
+        }
+        let kind = match view.dtype() {
+            Dtype::F32 => Kind::Float,
+            Dtype::F16 => Kind::Half,
+            Dtype::BF16 => Kind::BFloat16,
+            Dtype::F64 => Kind::Double,
+            other => return Err(bad(format!("tensor '{name}' has dtype {other:?}, expected a float type"))),
+        };
+        let src = Tensor::f_from_data_size(view.data(), &shape, kind)?;
+        let mut var = var.shallow_clone();
+        tch::no_grad(|| var.f_copy_(&src))?;
+        loaded.push(name.to_string());
+    }
+    Ok(loaded)
+}
+
+/// Writes `tensors` (name, tensor) to a safetensors file at `path`, as f32
+/// on the CPU.
+pub fn save(tensors: &[(String, Tensor)], path: &Path) -> Result<()> {
+    let cpu: Vec<(String, Tensor)> = tensors
+        .iter()
+        .map(|(n, t)| (n.clone(), t.detach().to_device(tch::Device::Cpu).to_kind(Kind::Float).contiguous()))
+        .collect();
+    Tensor::write_safetensors(&cpu, path)?;
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! Text handling: tokenization.
+
+pub mod tokenize;

@@ -1,0 +1,59 @@
+//! Tokenization with Hugging Face `tokenizers`, padding to the longest quote
+//! of a batch (not the file's fixed 128) and truncating at the model's
+//! maximum length.
+
+use crate::error::{Result, StanceError};
+use std::path::Path;
+use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+
+/// A quote turned into token ids, ready for the encoder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tokenized {
+    /// Token ids, [CLS] and [SEP] included, no padding.
+    pub ids: Vec<i64>,
+    /// Whether the quote was cut to the model's maximum length.
+    pub truncated: bool,
+}
+
+/// The base model's WordPiece tokenizer with per-batch padding.
+pub struct QuoteTokenizer {
+    inner: Tokenizer,
+    max_length: usize,
+}
+
+impl QuoteTokenizer {
+    /// Loads `tokenizer.json` and sets truncation at `max_length` tokens
+    /// (special tokens included) and no padding: batches are padded to
+    /// their longest quote when tensors are built.
+    pub fn from_file(path: &Path, max_length: usize) -> Result<QuoteTokenizer> {
+        let mut inner = Tokenizer::from_file(path)
+            .map_err(|e| StanceError::Tokenizer(format!("{}: {e}", path.display())))?;
+        inner.with_padding(None);
+        inner
+            .with_truncation(Some(TruncationParams {
+                max_length,
+                strategy: TruncationStrategy::LongestFirst,
+                stride: 0,
+                direction: TruncationDirection::Right,
+            }))
+            .map_err(|e| StanceError::Tokenizer(format!("{}: {e}", path.display())))?;
+        Ok(QuoteTokenizer { inner, max_length })
+    }
+
+    /// The maximum length in tokens.
+    pub fn max_length(&self) -> usize {
+        self.max_length
+    }
+
+    /// Tokenizes one quote.
+    pub fn encode(&self, text: &str) -> Result<Tokenized> {
+        let enc = self
+            .inner
+            .encode(text, true)
+            .map_err(|e| StanceError::Tokenizer(e.to_string()))?;
+        Ok(Tokenized {
+            ids: enc.get_ids().iter().map(|&i| i64::from(i)).collect(),
+            truncated: !enc.get_overflowing().is_empty(),
+        })
+    }
+}

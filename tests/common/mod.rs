@@ -1,0 +1,54 @@
+//! Shared helpers for the integration tests: the project's paths, model
+//! directories made in temp folders, and a command runner for the binary.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The base encoder fetched by `scripts/setup.sh`.
+pub fn base_dir() -> PathBuf {
+    root().join("models/base/all-minilm-l6-v2")
+}
+
+/// A model directory with untrained heads (seed 7), made once per test binary.
+pub fn init_model() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        stance::model::init_model_dir(&tmp.path().join("m"), Some(&base_dir()), 7, false)
+            .expect("init model dir");
+        tmp
+    })
+    .path()
+    .join("m")
+    .leak()
+}
+
+/// The `stance` binary, run with the given model directory and a clean
+/// environment for the model settings.
+pub fn stance(model: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("stance").expect("binary built");
+    cmd.env_remove("STANCE_MODEL")
+        .env_remove("STANCE_BASE")
+        .arg("--model")
+        .arg(model)
+        .arg("--threads")
+        .arg("2");
+    cmd
+}
+
+/// The six statements of the labeling guide's example table, with labels.
+pub const SEED_QUOTES: [(&str, &str, &str); 6] = [
+    ("Starting from July 20, 2024, Kaspersky will gradually wind down its US operations and eliminate US-based positions.", "company", "commitment"),
+    ("The decision was made based on the present geopolitical climate and theoretical concerns, rather than a comprehensive evaluation of its products and services.", "company", "denial"),
+    ("The software poses an undue risk to U.S. national security because of the company's ties to the Russian government.", "government", "allegation"),
+    ("Individuals and businesses that continue to use existing products will not be penalized.", "government", "commitment"),
+    ("We remain committed to providing the highest level of cybersecurity to our customers worldwide.", "company", "commitment"),
+    ("We are deeply disappointed by the U.S. government's decision, which we believe is based on unfounded allegations and political motives.", "company", "denial"),
+];

@@ -1,0 +1,156 @@
+//! The model: encoder load, padding, save/load round trip, bad weights.
+
+mod common;
+
+use common::{base_dir, init_model};
+use stance::model::config::{ModelConfig, CONFIG_FILE, WEIGHTS_FILE};
+use stance::model::{batch_tensors, Classifier, LoadOptions};
+use stance::text::tokenize::Tokenized;
+use tch::Tensor;
+
+fn load(dir: &std::path::Path) -> stance::Result<Classifier> {
+    Classifier::load(
+        dir,
+        &LoadOptions {
+            base_dir: Some(base_dir()),
+            ..Default::default()
+        },
+    )
+}
+
+fn max_abs_diff(a: &Tensor, b: &Tensor) -> f64 {
+    (a - b).abs().max().double_value(&[])
+}
+
+#[test]
+fn encoder_reproduces_reference_cls_state() {
+    let clf = load(init_model()).unwrap();
+    let t = clf
+        .tokenize("We remain committed to providing the highest level of cybersecurity to our customers worldwide.")
+        .unwrap();
+    let (ids, mask) = batch_tensors(&[&t], clf.device());
+    let hidden = tch::no_grad(|| clf.net().hidden_states(&ids, &mask, false)).unwrap();
+    let cls: Vec<f32> = Vec::try_from(hidden.get(0).get(0).narrow(0, 0, 5)).unwrap();
+    let reference = [-0.0122f32, -0.2677, -0.2125, -0.6568, 0.1271];
+    for (got, want) in cls.iter().zip(reference) {
+        assert!((got - want).abs() < 1e-4, "CLS state {cls:?} differs from {reference:?}");
+    }
+}
+
+#[test]
+fn padding_does_not_leak_into_scores() {
+    let mut clf = load(init_model()).unwrap();
+    clf.set_limits(stance::batch::BatchLimits { max_items: 64, max_tokens: 1 << 20 });
+    let long = "The ministry said the company had repeatedly failed to disclose its data transfers. ".repeat(12);
+    let quotes = [
+        "No.",
+        "We reject these claims.",
+        "Starting today, the regulator suspends the licence of the operator pending a full review of its network equipment.",
+        long.as_str(),
+        "Officials warned that the app poses a risk.",
+    ];
+    let items: Vec<Tokenized> = quotes.iter().map(|q| clf.tokenize(q).unwrap()).collect();
+    let lengths: Vec<usize> = items.iter().map(|t| t.ids.len()).collect();
+    assert!(lengths.iter().max().unwrap() > &(lengths.iter().min().unwrap() * 10), "{lengths:?}");
+    let refs: Vec<&Tokenized> = items.iter().collect();
+    let (ids, mask) = batch_tensors(&refs, clf.device());
+    let batch_pooled = tch::no_grad(|| clf.net().pooled(&ids, &mask, false)).unwrap();
+    let batch_scores = clf.score(&items).unwrap();
+    for (i, item) in items.iter().enumerate() {
+        let (ids, mask) = batch_tensors(&[item], clf.device());
+        let alone = tch::no_grad(|| clf.net().pooled(&ids, &mask, false)).unwrap();
+        let d = max_abs_diff(&alone.get(0), &batch_pooled.get(i as i64));
+        assert!(d < 1e-5, "quote {i}: pooled vector differs by {d} in a batch");
+        let single = clf.score(std::slice::from_ref(item)).unwrap();
+        for (a, b) in single[0].scores.stance.0.iter().zip(&batch_scores[i].scores.stance.0) {
+            assert!((a.1 - b.1).abs() < 1e-5, "quote {i}: {a:?} vs {b:?}");
+        }
+    }
+}
+
+#[test]
+fn save_load_classify_round_trips_exactly() {
+    let clf = load(init_model()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("copy");
+    clf.save(&copy, false).unwrap();
+    let again = load(&copy).unwrap();
+    let quotes = [common::SEED_QUOTES[0].0, common::SEED_QUOTES[2].0];
+    let a = clf.classify(&quotes).unwrap();
+    let b = again.classify(&quotes).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(clf.config().labels, again.config().labels);
+    // Saving over an existing directory is refused without force.
+    let err = clf.save(&copy, false).unwrap_err().to_string();
+    assert!(err.contains("already exists"), "{err}");
+}
+
+#[test]
+fn truncated_weights_file_is_named_in_the_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    stance::model::init_model_dir(&dir, Some(&base_dir()), 1, false).unwrap();
+    let weights = dir.join(WEIGHTS_FILE);
+    let bytes = std::fs::read(&weights).unwrap();
+    std::fs::write(&weights, &bytes[..bytes.len() / 2]).unwrap();
+    let err = load(&dir).err().expect("must fail").to_string();
+    assert!(err.contains("weights.safetensors") && err.contains("sha256"), "{err}");
+    // With the hash updated to match, the safetensors check itself speaks.
+    let mut config = ModelConfig::read(&dir).unwrap();
+    config.weights_sha256 = stance::hash::sha256_file(&weights).unwrap();
+    std::fs::write(dir.join(CONFIG_FILE), serde_json::to_string(&config).unwrap()).unwrap();
+    let err = load(&dir).err().expect("must fail").to_string();
+    assert!(err.contains("weights.safetensors") && err.contains("truncated or corrupt"), "{err}");
+}
+
+#[test]
+fn wrong_shape_weights_name_the_tensor_and_shapes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    stance::model::init_model_dir(&dir, Some(&base_dir()), 1, false).unwrap();
+    let weights = dir.join(WEIGHTS_FILE);
+    let mut tensors = Tensor::read_safetensors(&weights).unwrap();
+    for (name, t) in tensors.iter_mut() {
+        if name == "stance_head.weight" {
+            *t = Tensor::zeros([4, 384], (tch::Kind::Float, tch::Device::Cpu));
+        }
+    }
+    Tensor::write_safetensors(&tensors, &weights).unwrap();
+    let mut config = ModelConfig::read(&dir).unwrap();
+    config.weights_sha256 = stance::hash::sha256_file(&weights).unwrap();
+    std::fs::write(dir.join(CONFIG_FILE), serde_json::to_string(&config).unwrap()).unwrap();
+    let err = load(&dir).err().expect("must fail").to_string();
+    assert!(err.contains("stance_head.weight") && err.contains("[4, 384]") && err.contains("[3, 384]"), "{err}");
+}
+
+#[test]
+fn a_different_base_encoder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    std::fs::create_dir(&base).unwrap();
+    for f in ["config.json", "model.safetensors", "vocab.txt"] {
+        std::os::unix::fs::symlink(base_dir().join(f), base.join(f)).unwrap();
+    }
+    let mut tok = std::fs::read_to_string(base_dir().join("tokenizer.json")).unwrap();
+    tok.push('\n');
+    std::fs::write(base.join("tokenizer.json"), tok).unwrap();
+    let err = Classifier::load(
+        init_model(),
+        &LoadOptions { base_dir: Some(base), ..Default::default() },
+    )
+    .err()
+    .expect("must fail")
+    .to_string();
+    assert!(err.contains("tokenizer.json") && err.contains("sha256"), "{err}");
+}
+
+#[test]
+fn long_quote_is_truncated_and_flagged() {
+    let clf = load(init_model()).unwrap();
+    let long = "The agency said the firm misled investors about its reserves. ".repeat(2000);
+    let out = clf.classify(&[long.as_str(), "We will appeal."]).unwrap();
+    let first = out[0].as_ref().unwrap();
+    assert!(first.truncated);
+    assert!(!out[1].as_ref().unwrap().truncated);
+    assert_eq!(clf.tokenize(&long).unwrap().ids.len(), clf.config().max_length);
+}
