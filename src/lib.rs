@@ -24,6 +24,7 @@
 
 pub mod batch;
 pub mod cmd;
+pub mod data;
 pub mod error;
 pub mod hash;
 pub mod io;

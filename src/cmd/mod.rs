@@ -1,6 +1,7 @@
 //! The subcommands, one module each, and the global options they share.
 
 pub mod classify;
+pub mod data;
 pub mod init;
 
 use crate::batch::BatchLimits;
@@ -91,6 +92,8 @@ pub enum Command {
     Classify(classify::ClassifyArgs),
     /// Create a model directory with untrained heads on the base encoder
     Init(init::InitArgs),
+    /// Work with labeled data files
+    Data(data::DataArgs),
 }
 
 /// Runs the parsed command line; returns the exit status.
@@ -98,5 +101,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Classify(args) => classify::run(&cli.global, args),
         Command::Init(args) => init::run(&cli.global, args),
+        Command::Data(args) => data::run(&cli.global, args),
     }
 }

@@ -1,3 +1,4 @@
-//! Input and output records.
+//! Input and output records: raw lines, labeled data.
 
+pub mod labeled;
 pub mod lines;
