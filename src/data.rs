@@ -137,7 +137,7 @@ mod tests {
         assert!(msgs[0].starts_with("1:duplicate id \"1\""), "{msgs:?}");
         assert!(msgs[1].starts_with("1:duplicate text"), "{msgs:?}");
         assert!(msgs[2].contains("dispute \"d1\" also appears"), "{msgs:?}");
-        assert!(msgs[3].contains("8-word run \"the operator failed to report the breach for months\""), "{msgs:?}");
+        assert!(msgs[3].contains("8-word run \"the operator failed to report the breach for\""), "{msgs:?}");
         assert!(msgs[4].starts_with("3:missing field \"dispute\""), "{msgs:?}");
     }
 }
