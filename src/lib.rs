@@ -26,12 +26,15 @@ pub mod batch;
 pub mod cmd;
 pub mod data;
 pub mod error;
+pub mod eval;
 pub mod hash;
 pub mod io;
 pub mod labels;
+pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod predict;
 pub mod text;
+pub mod train;
 
 pub use error::{Result, StanceError};

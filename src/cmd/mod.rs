@@ -1,8 +1,11 @@
 //! The subcommands, one module each, and the global options they share.
 
+pub mod batch;
 pub mod classify;
 pub mod data;
+pub mod eval;
 pub mod init;
+pub mod train;
 
 use crate::batch::BatchLimits;
 use crate::model::device::{set_threads, DeviceChoice};
@@ -90,8 +93,14 @@ impl GlobalArgs {
 pub enum Command {
     /// Classify quotes given as arguments, or one per line on stdin
     Classify(classify::ClassifyArgs),
+    /// Score a whole file (JSONL, CSV, TSV, TXT) in input order
+    Batch(batch::BatchArgs),
     /// Create a model directory with untrained heads on the base encoder
     Init(init::InitArgs),
+    /// Fine-tune on labeled quotes and write a model directory
+    Train(train::TrainArgs),
+    /// Accuracy, macro-F1, per-class figures, confusion matrix and ECE on labeled quotes
+    Eval(eval::EvalArgs),
     /// Work with labeled data files
     Data(data::DataArgs),
 }
@@ -100,7 +109,10 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Classify(args) => classify::run(&cli.global, args),
+        Command::Batch(args) => batch::run(&cli.global, args),
         Command::Init(args) => init::run(&cli.global, args),
         Command::Data(args) => data::run(&cli.global, args),
+        Command::Train(args) => train::run(&cli.global, args),
+        Command::Eval(args) => eval::run(&cli.global, args),
     }
 }

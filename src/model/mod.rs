@@ -301,36 +301,47 @@ impl Classifier {
         self.net.forward(&ids, &mask, train)
     }
 
-    /// Scores tokenized quotes: sorts them by length, cuts batches by the
-    /// token budget, runs them under no-grad and returns predictions in the
-    /// order given.
-    pub fn score(&self, items: &[Tokenized]) -> Result<Vec<Prediction>> {
+    /// Raw logits of both heads (no temperature) for tokenized quotes, in
+    /// the order given: `[speaker, stance]`, each one row per quote.
+    ///
+    /// Quotes are sorted by length and cut into token-budget batches, run
+    /// under no-grad, and put back in input order.
+    pub fn all_logits(&self, items: &[Tokenized]) -> Result<[Vec<Vec<f32>>; 2]> {
         let lengths: Vec<usize> = items.iter().map(|t| t.ids.len()).collect();
-        let mut out: Vec<Option<Prediction>> = vec![None; items.len()];
+        let mut out: [Vec<Vec<f32>>; 2] = [vec![Vec::new(); items.len()], vec![Vec::new(); items.len()]];
         for batch in plan(&lengths, self.limits) {
             let refs: Vec<&Tokenized> = batch.iter().map(|&i| &items[i]).collect();
-            let probs = tch::no_grad(|| -> Result<[Vec<f32>; 2]> {
+            let rows = tch::no_grad(|| -> Result<[Vec<f32>; 2]> {
                 let logits = self.logits(&refs, false)?;
-                let mut probs: [Vec<f32>; 2] = Default::default();
-                for (k, head) in Head::ALL.into_iter().enumerate() {
-                    let t = self.config.temperature.of(head);
-                    let p = (logits.of(head) / t)
-                        .softmax(-1, Kind::Float)
-                        .to_device(Device::Cpu)
-                        .flatten(0, -1);
-                    probs[k] = Vec::<f32>::try_from(&p)?;
-                }
-                Ok(probs)
+                let speaker = logits.speaker.to_device(Device::Cpu).to_kind(Kind::Float).flatten(0, -1);
+                let stance = logits.stance.to_device(Device::Cpu).to_kind(Kind::Float).flatten(0, -1);
+                Ok([Vec::<f32>::try_from(&speaker)?, Vec::<f32>::try_from(&stance)?])
             })?;
-            let ns = self.config.labels.speaker.len();
-            let nt = self.config.labels.stance.len();
-            for (row, &i) in batch.iter().enumerate() {
-                let speaker = LabelScores::new(&self.config.labels.speaker, &probs[0][row * ns..(row + 1) * ns]);
-                let stance = LabelScores::new(&self.config.labels.stance, &probs[1][row * nt..(row + 1) * nt]);
-                out[i] = Some(Prediction::new(speaker, stance, items[i].truncated));
+            for (k, head) in Head::ALL.into_iter().enumerate() {
+                let n = self.config.labels.of(head).len();
+                for (row, &i) in batch.iter().enumerate() {
+                    out[k][i] = rows[k][row * n..(row + 1) * n].to_vec();
+                }
             }
         }
-        Ok(out.into_iter().flatten().collect())
+        Ok(out)
+    }
+
+    /// Scores tokenized quotes (see [`Classifier::all_logits`]), applying
+    /// the calibration temperatures, and returns predictions in the order
+    /// given.
+    pub fn score(&self, items: &[Tokenized]) -> Result<Vec<Prediction>> {
+        let [speaker, stance] = self.all_logits(items)?;
+        let t = self.config.temperature;
+        Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let sp = LabelScores::new(&self.config.labels.speaker, &softmax(&speaker[i], t.speaker));
+                let st = LabelScores::new(&self.config.labels.stance, &softmax(&stance[i], t.stance));
+                Prediction::new(sp, st, item.truncated)
+            })
+            .collect())
     }
 
     /// Classifies quotes. A blank quote gives an error in its place; the
@@ -359,6 +370,15 @@ impl Classifier {
     pub fn save(&self, out: &Path, force: bool) -> Result<()> {
         save_model_dir(&self.net, &self.config, out, force)
     }
+}
+
+/// Softmax of `logits / temperature`, computed in f64.
+pub fn softmax(logits: &[f32], temperature: f64) -> Vec<f32> {
+    let scaled: Vec<f64> = logits.iter().map(|&l| f64::from(l) / temperature).collect();
+    let max = scaled.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exp: Vec<f64> = scaled.iter().map(|l| (l - max).exp()).collect();
+    let sum: f64 = exp.iter().sum();
+    exp.iter().map(|e| (e / sum) as f32).collect()
 }
 
 /// Builds the padded id and mask tensors `[batch, longest]` for a batch.

@@ -16,6 +16,7 @@ pub struct Tokenized {
 }
 
 /// The base model's WordPiece tokenizer with per-batch padding.
+#[derive(Clone)]
 pub struct QuoteTokenizer {
     inner: Tokenizer,
     max_length: usize,

@@ -1,0 +1,407 @@
+//! The streaming batch runner: a reader thread parses and tokenizes windows
+//! of records while the model thread scores the previous window; each window
+//! is sorted by length, cut into token-budget batches, scored, put back in
+//! input order and written whole. Memory holds at most a few windows,
+//! whatever the input's size.
+//!
+//! Windows start at multiples of the window size counted from the start of
+//! the input, so a resumed run or a shard batches every record exactly as an
+//! uninterrupted run does, and the output is byte-identical.
+
+use crate::error::{Result, StanceError};
+use crate::io::records::{Format, InputRecord, RecordReader};
+use crate::io::writer::{OutFormat, RecordWriter};
+use crate::model::Classifier;
+use crate::text::tokenize::{QuoteTokenizer, Tokenized};
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::time::Instant;
+
+/// Where records come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+/// Where results go.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sink {
+    /// Standard output.
+    Stdout,
+    /// A file.
+    File(PathBuf),
+}
+
+/// One share of the records for one of `count` processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// 0-based index of this share.
+    pub index: usize,
+    /// Number of shares.
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Shard, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("--shard {s}: expected K/N, e.g. 0/4"))?;
+        let index: usize = k.trim().parse().map_err(|_| format!("--shard {s}: K is not a number"))?;
+        let count: usize = n.trim().parse().map_err(|_| format!("--shard {s}: N is not a number"))?;
+        if count == 0 || index >= count {
+            return Err(format!("--shard {s}: need 0 <= K < N (K is 0-based)"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// Settings of a batch run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Input.
+    pub source: Source,
+    /// Output.
+    pub sink: Sink,
+    /// Input format; `None` takes it from the extension (JSONL for stdin).
+    pub format: Option<Format>,
+    /// Records per window (sorting and batching happen within a window).
+    pub window: usize,
+    /// Continue an interrupted run into the same output.
+    pub resume: bool,
+    /// Score only this share of the records.
+    pub shard: Option<Shard>,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSummary {
+    /// Records written by this run.
+    pub records: usize,
+    /// Records scored.
+    pub scored: usize,
+    /// Bad records (error records written in their place).
+    pub bad: usize,
+    /// Records already done by an earlier run (with `--resume`).
+    pub resumed_from: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Progress kept beside the output, so `--resume` knows where whole
+/// windows end. Written atomically after every window.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct Progress {
+    input: String,
+    format: String,
+    window: usize,
+    shard: Option<Shard>,
+    records: usize,
+    bytes: u64,
+}
+
+/// The progress file of an output.
+pub fn progress_path(output: &Path) -> PathBuf {
+    let mut name = output.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".progress");
+    output.with_file_name(name)
+}
+
+/// A window of records and their tokens (`None` for bad records).
+struct Window {
+    records: Vec<InputRecord>,
+    tokens: Vec<Option<Tokenized>>,
+}
+
+fn open_input(source: &Source) -> Result<Box<dyn BufRead + Send>> {
+    Ok(match source {
+        Source::Stdin => Box::new(std::io::BufReader::new(std::io::stdin())),
+        Source::File(p) => Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            std::fs::File::open(p).map_err(|e| StanceError::io(p, e))?,
+        )),
+    })
+}
+
+fn source_name(source: &Source) -> String {
+    match source {
+        Source::Stdin => "stdin".into(),
+        Source::File(p) => p.display().to_string(),
+    }
+}
+
+/// Counts the records of a file (for sharding and the progress bar).
+pub fn count_records(path: &Path, format: Format) -> Result<usize> {
+    let mut reader = RecordReader::new(open_input(&Source::File(path.to_path_buf()))?, format, &path.display().to_string())?;
+    let mut n = 0;
+    while reader.next_record()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Starts the reader thread: skips to `start`, then sends windows of
+/// records `[start, end)` with their tokens, cut at multiples of `window`.
+fn spawn_reader(
+    mut reader: RecordReader,
+    tokenizer: QuoteTokenizer,
+    start: usize,
+    end: Option<usize>,
+    window: usize,
+) -> Receiver<Result<Window>> {
+    let (tx, rx) = sync_channel::<Result<Window>>(2);
+    std::thread::spawn(move || {
+        let mut current = Window {
+            records: Vec::with_capacity(window),
+            tokens: Vec::with_capacity(window),
+        };
+        loop {
+            let rec = match reader.next_record() {
+                Ok(Some(r)) => r,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            if rec.index < start {
+                continue;
+            }
+            if end.is_some_and(|e| rec.index >= e) {
+                break;
+            }
+            let tokens = match &rec.text {
+                Ok(t) => match tokenizer.encode(t) {
+                    Ok(tok) => Some(tok),
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                },
+                Err(_) => None,
+            };
+            let last_of_window = (rec.index + 1) % window == 0;
+            current.records.push(rec);
+            current.tokens.push(tokens);
+            if last_of_window {
+                let full = std::mem::replace(
+                    &mut current,
+                    Window {
+                        records: Vec::with_capacity(window),
+                        tokens: Vec::with_capacity(window),
+                    },
+                );
+                if tx.send(Ok(full)).is_err() {
+                    return;
+                }
+            }
+        }
+        if !current.records.is_empty() {
+            let _ = tx.send(Ok(current));
+        }
+    });
+    rx
+}
+
+/// Runs the classifier over a whole input; see the module docs.
+pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
+    let started = Instant::now();
+    if opts.window == 0 {
+        return Err(StanceError::Invalid("--window must be at least 1".into()));
+    }
+    let format = match (opts.format, &opts.source) {
+        (Some(f), _) => f,
+        (None, Source::Stdin) => Format::Jsonl,
+        (None, Source::File(p)) => Format::from_path(p).ok_or_else(|| {
+            StanceError::Invalid(format!(
+                "{}: cannot tell the format from the extension; use .jsonl, .csv, .tsv or .txt, or --format",
+                p.display()
+            ))
+        })?,
+    };
+    let out_format = match &opts.sink {
+        Sink::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => OutFormat::Csv,
+        _ => OutFormat::Jsonl,
+    };
+    if matches!(opts.sink, Sink::Stdout) && opts.resume {
+        return Err(StanceError::Invalid("--resume needs an output file (-o FILE)".into()));
+    }
+    // The range of records this process scores: windows split evenly.
+    let needs_count = opts.shard.is_some() || opts.progress;
+    let total = match (&opts.source, needs_count) {
+        (Source::File(p), true) => Some(count_records(p, format)?),
+        (Source::Stdin, _) if opts.shard.is_some() => {
+            return Err(StanceError::Invalid("--shard needs an input file, not stdin".into()))
+        }
+        _ => None,
+    };
+    let (start, end) = match (opts.shard, total) {
+        (Some(s), Some(total)) => {
+            let windows = total.div_ceil(opts.window);
+            let first = windows * s.index / s.count;
+            let last = windows * (s.index + 1) / s.count;
+            (first * opts.window, Some((last * opts.window).min(total)))
+        }
+        _ => (0, None),
+    };
+    let source = source_name(&opts.source);
+    let reader = RecordReader::new(open_input(&opts.source)?, format, &source)?;
+    let extra_columns: Vec<String> = reader
+        .header()
+        .iter()
+        .filter(|h| *h != "text" && *h != "id")
+        .cloned()
+        .collect();
+    let labels = &clf.config().labels;
+    let writer = RecordWriter::new(out_format, &labels.speaker, &labels.stance, extra_columns);
+    let progress_id = Progress {
+        input: source.clone(),
+        format: format!("{format:?}"),
+        window: opts.window,
+        shard: opts.shard,
+        records: 0,
+        bytes: 0,
+    };
+
+    // Open the output, truncated to the last whole window when resuming.
+    let mut done = 0usize;
+    let mut out: Box<dyn Write> = match &opts.sink {
+        Sink::Stdout => Box::new(std::io::stdout()),
+        Sink::File(path) => {
+            let progress_file = progress_path(path);
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .read(true)
+                .write(true)
+                .open(path)
+                .map_err(|e| StanceError::io(path, e))?;
+            let mut keep_bytes = 0u64;
+            if opts.resume {
+                if let Ok(text) = std::fs::read_to_string(&progress_file) {
+                    let p: Progress = serde_json::from_str(&text).map_err(|e| StanceError::BadJson {
+                        path: progress_file.clone(),
+                        message: format!("cannot resume: {e}"),
+                    })?;
+                    let same = Progress { records: p.records, bytes: p.bytes, ..progress_id.clone() };
+                    if p != same {
+                        return Err(StanceError::Invalid(format!(
+                            "cannot resume: {} was written for input {} (format {}, window {}, shard {:?}); run without --resume to start over",
+                            progress_file.display(), p.input, p.format, p.window, p.shard
+                        )));
+                    }
+                    done = p.records;
+                    keep_bytes = p.bytes;
+                } else if file.metadata().map(|m| m.len()).unwrap_or(0) > 0 {
+                    return Err(StanceError::Invalid(format!(
+                        "cannot resume: {} has no progress file {}: it is complete, or was not written by stance batch; run without --resume to start over",
+                        path.display(), progress_file.display()
+                    )));
+                }
+            }
+            file.set_len(keep_bytes).map_err(|e| StanceError::io(path, e))?;
+            file.seek(std::io::SeekFrom::Start(keep_bytes)).map_err(|e| StanceError::io(path, e))?;
+            Box::new(file)
+        }
+    };
+    let mut bytes_written = match &opts.sink {
+        Sink::File(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        Sink::Stdout => 0,
+    };
+    if done == 0 {
+        if let Some(h) = writer.header() {
+            out.write_all(h.as_bytes()).map_err(|e| StanceError::io(sink_name(&opts.sink), e))?;
+            bytes_written += h.len() as u64;
+        }
+    }
+
+    let bar = if opts.progress {
+        let bar = match total {
+            Some(t) => indicatif::ProgressBar::new((end.unwrap_or(t) - start) as u64),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} records  {per_sec}  ETA {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_position(done as u64);
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+
+    let rx = spawn_reader(reader, clf.tokenizer().clone(), start + done, end, opts.window);
+    let mut summary = RunSummary {
+        resumed_from: done,
+        ..Default::default()
+    };
+    let mut buf = String::new();
+    for window in rx {
+        let window = window?;
+        let good: Vec<Tokenized> = window.tokens.iter().flatten().cloned().collect();
+        let mut scores = clf.score(&good)?.into_iter();
+        buf.clear();
+        for (rec, tok) in window.records.iter().zip(&window.tokens) {
+            let result = match (&rec.text, tok) {
+                (Ok(_), Some(_)) => match scores.next() {
+                    Some(p) => Ok(p),
+                    None => Err("internal error: missing score".to_string()),
+                },
+                (Err(e), _) => Err(e.clone()),
+                (Ok(_), None) => Err("not tokenized".to_string()),
+            };
+            match &result {
+                Ok(_) => summary.scored += 1,
+                Err(e) => {
+                    summary.bad += 1;
+                    bar.suspend(|| eprintln!("stance: {source}: record {}: {e}", rec.index + 1));
+                }
+            }
+            writer.write(&mut buf, &rec.id, &rec.extra, &result);
+        }
+        out.write_all(buf.as_bytes())
+            .and_then(|_| out.flush())
+            .map_err(|e| StanceError::io(sink_name(&opts.sink), e))?;
+        bytes_written += buf.len() as u64;
+        summary.records += window.records.len();
+        done += window.records.len();
+        if let Sink::File(path) = &opts.sink {
+            let p = Progress { records: done, bytes: bytes_written, ..progress_id.clone() };
+            write_atomic(&progress_path(path), &serde_json::to_string(&p).unwrap_or_default())?;
+        }
+        bar.inc(window.records.len() as u64);
+    }
+    bar.finish_and_clear();
+    if let Sink::File(path) = &opts.sink {
+        let _ = std::fs::remove_file(progress_path(path));
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn sink_name(sink: &Sink) -> PathBuf {
+    match sink {
+        Sink::Stdout => PathBuf::from("stdout"),
+        Sink::File(p) => p.clone(),
+    }
+}
+
+/// Writes `text` to a temporary file beside `path` and renames it over `path`.
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| StanceError::io(&dir, e))?;
+    tmp.write_all(text.as_bytes()).map_err(|e| StanceError::io(path, e))?;
+    tmp.persist(path).map_err(|e| StanceError::io(path, e.error))?;
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `stance batch`: score a whole file, in order, one output record per
+//! input record.
+
+use super::{GlobalArgs, EXIT_BAD_RECORDS, EXIT_OK};
+use crate::batch::runner::{run as run_batch, RunOptions, Shard, Sink, Source};
+use crate::io::records::Format;
+use anyhow::Context;
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Arguments of `stance batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Input: .jsonl, .csv, .tsv or .txt, or "-" for stdin (JSONL unless --format)
+    pub input: String,
+    /// Output file (.csv gives CSV, anything else JSONL); stdout when absent or "-"
+    #[arg(short, long)]
+    pub output: Option<String>,
+    /// Input format, instead of guessing it from the extension
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Continue an interrupted run: keep the output's complete windows and
+    /// score the rest
+    #[arg(long)]
+    pub resume: bool,
+    /// Score only share K of N (0-based K), e.g. --shard 0/4; concatenating
+    /// the outputs of shards 0..N-1 in order gives the whole
+    #[arg(long)]
+    pub shard: Option<Shard>,
+    /// Records per window: each window is sorted by length and batched
+    #[arg(long, default_value_t = 2048)]
+    pub window: usize,
+    /// Most padded tokens per batch (longest quote x batch size)
+    #[arg(long)]
+    pub max_batch_tokens: Option<usize>,
+    /// No progress bar and no summary line
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Runs `stance batch`.
+pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
+    let mut clf = global.load_classifier()?;
+    if let Some(t) = args.max_batch_tokens {
+        anyhow::ensure!(t >= 1, "--max-batch-tokens must be at least 1");
+        let mut limits = clf.limits();
+        limits.max_tokens = t;
+        clf.set_limits(limits);
+    }
+    let source = if args.input == "-" {
+        Source::Stdin
+    } else {
+        Source::File(PathBuf::from(&args.input))
+    };
+    let sink = match args.output.as_deref() {
+        None | Some("-") => Sink::Stdout,
+        Some(p) => Sink::File(PathBuf::from(p)),
+    };
+    let opts = RunOptions {
+        source,
+        sink,
+        format: args.format,
+        window: args.window,
+        resume: args.resume,
+        shard: args.shard,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let summary = run_batch(&clf, &opts).with_context(|| format!("batch run over {} failed", args.input))?;
+    if !args.quiet {
+        let rate = summary.scored as f64 / summary.seconds.max(1e-9);
+        let resumed = if summary.resumed_from > 0 {
+            format!(" (resumed after {} records)", summary.resumed_from)
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "stance batch: {} records scored, {} bad, in {:.1} s ({:.0} quotes/s){resumed}",
+            summary.scored, summary.bad, summary.seconds, rate
+        );
+    }
+    Ok(if summary.bad > 0 { EXIT_BAD_RECORDS } else { EXIT_OK })
+}

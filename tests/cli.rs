@@ -1,0 +1,153 @@
+//! The command line as a user runs it: classify, init, eval, data check,
+//! and the bad-input cases of the contract.
+
+mod common;
+
+use common::{init_model, stance, SEED_QUOTES};
+use predicates::str::contains;
+use serde_json::Value;
+
+fn json_lines(out: &[u8]) -> Vec<Value> {
+    String::from_utf8(out.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn classify_json_follows_the_contract() {
+    let mut cmd = stance(init_model());
+    cmd.arg("classify").arg("--json");
+    for (q, _, _) in SEED_QUOTES {
+        cmd.arg(q);
+    }
+    let out = cmd.assert().success().get_output().stdout.clone();
+    let records = json_lines(&out);
+    assert_eq!(records.len(), 6);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r["id"], Value::from(i + 1));
+        assert_eq!(r["text"], SEED_QUOTES[i].0);
+        let speaker = r["speaker"].as_str().unwrap();
+        let stance = r["stance"].as_str().unwrap();
+        assert!(["government", "company"].contains(&speaker));
+        assert!(["denial", "allegation", "commitment"].contains(&stance));
+        let sp = r["scores"]["speaker"].as_object().unwrap();
+        let st = r["scores"]["stance"].as_object().unwrap();
+        let sp_keys: Vec<&str> = sp.keys().map(String::as_str).collect();
+        let st_keys: Vec<&str> = st.keys().map(String::as_str).collect();
+        assert_eq!(sp_keys, ["government", "company"]);
+        assert_eq!(st_keys, ["denial", "allegation", "commitment"]);
+        let sum: f64 = st.values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-4, "stance probabilities sum to {sum}");
+        assert_eq!(r["speaker_score"], sp[speaker]);
+        assert_eq!(r["stance_score"], st[stance]);
+        let top = st.values().map(|v| v.as_f64().unwrap()).fold(0.0, f64::max);
+        assert_eq!(r["stance_score"].as_f64().unwrap(), top);
+        assert!(r.get("truncated").is_none());
+    }
+}
+
+#[test]
+fn classify_prints_a_table_with_both_labels() {
+    let out = stance(init_model())
+        .args(["classify", SEED_QUOTES[4].0])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("speaker") && lines[0].contains("stance"));
+    assert!(lines[1].contains("We remain committed"));
+    assert!(lines[1].contains("government") || lines[1].contains("company"));
+}
+
+#[test]
+fn blank_quotes_are_reported_and_the_rest_classified() {
+    let out = stance(init_model())
+        .args(["classify", "--json", "-"])
+        .write_stdin("We will appeal.\n\n   \nThe ministry said the claims were false.\n")
+        .assert()
+        .code(3)
+        .stderr(contains("quote 2: empty or blank quote"))
+        .get_output()
+        .stdout
+        .clone();
+    let records = json_lines(&out);
+    assert_eq!(records.len(), 4);
+    assert!(records[0]["stance"].is_string());
+    assert!(records[1]["error"].as_str().unwrap().contains("blank"));
+    assert!(records[2]["error"].is_string());
+    assert!(records[3]["speaker"].is_string());
+}
+
+#[test]
+fn invalid_utf8_on_stdin_names_the_line() {
+    let out = stance(init_model())
+        .args(["classify", "--json"])
+        .write_stdin(b"First quote here.\nbroken \xff\xfe quote\nThird quote here.\n".to_vec())
+        .assert()
+        .code(3)
+        .stderr(contains("stdin line 2: invalid UTF-8"))
+        .get_output()
+        .stdout
+        .clone();
+    let records = json_lines(&out);
+    assert_eq!(records.len(), 3);
+    assert!(records[1]["error"].as_str().unwrap().contains("line 2"));
+    assert!(records[2]["speaker"].is_string());
+}
+
+#[test]
+fn a_missing_model_directory_says_how_to_make_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    stance(&tmp.path().join("nothing-here"))
+        .args(["classify", "hello there"])
+        .assert()
+        .code(1)
+        .stderr(contains("does not exist").and(contains("stance init")).and(contains("stance train")));
+}
+
+#[test]
+fn a_missing_weights_file_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    stance(init_model()).args(["init", "--out"]).arg(&dir).assert().success();
+    std::fs::remove_file(dir.join("weights.safetensors")).unwrap();
+    stance(&dir)
+        .args(["classify", "hello there"])
+        .assert()
+        .code(1)
+        .stderr(contains("weights.safetensors").and(contains("missing")));
+}
+
+#[test]
+fn cuda_request_without_a_gpu_is_a_clear_error() {
+    if tch::Cuda::is_available() {
+        return;
+    }
+    stance(init_model())
+        .args(["--device", "cuda", "classify", "hello there"])
+        .assert()
+        .code(1)
+        .stderr(contains("no CUDA GPU"));
+}
+
+#[test]
+fn data_check_reports_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"id\":\"a\",\"text\":\"We will appeal the ruling.\",\"speaker\":\"company\",\"stance\":\"commitment\",\"dispute\":\"x\"}\n{\"id\":\"b\",\"text\":\"The firm lied.\",\"speaker\":\"regulator\",\"stance\":\"allegation\",\"dispute\":\"x\"}\n",
+    )
+    .unwrap();
+    stance(init_model())
+        .args(["data", "check"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(contains("bad.jsonl:2: unknown speaker label \"regulator\""));
+}
