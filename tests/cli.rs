@@ -4,6 +4,7 @@
 mod common;
 
 use common::{init_model, stance, SEED_QUOTES};
+use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
 

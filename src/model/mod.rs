@@ -18,6 +18,12 @@ use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use std::path::{Path, PathBuf};
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 
+/// libtorch's random generator is global to the process. Building a network
+/// draws from it (initial weights) and so does training (dropout): whoever
+/// does either holds this lock, so that a training run's seed alone fixes
+/// its weights even while other threads load models.
+pub static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Base-encoder tensors that the classifier does not use.
 const UNUSED_BASE_TENSORS: &[&str] = &["embeddings.position_ids", "pooler."];
 
@@ -195,14 +201,17 @@ impl Classifier {
         let base_dir = options.base_dir.clone().unwrap_or_else(base::default_base_dir);
         let base = BaseEncoder::open(&base_dir, Some(&config.base))?;
         let device = options.device.resolve()?;
-        let net = StanceNet::new(
-            device,
-            &base.config,
-            config.labels.speaker.len(),
-            config.labels.stance.len(),
-            config.pooling,
-            config.dropout,
-        );
+        let net = {
+            let _rng = TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            StanceNet::new(
+                device,
+                &base.config,
+                config.labels.speaker.len(),
+                config.labels.stance.len(),
+                config.pooling,
+                config.dropout,
+            )
+        };
         let vars = net.vs.variables();
         let mut loaded = std::collections::BTreeSet::new();
         if config.tuning != TuneMode::Full {
@@ -450,8 +459,11 @@ pub fn save_model_dir(net: &StanceNet, config: &ModelConfig, out: &Path, force: 
 pub fn init_model_dir(out: &Path, base_dir: Option<&Path>, seed: u64, force: bool) -> Result<()> {
     let base_dir = base_dir.map_or_else(base::default_base_dir, Path::to_path_buf);
     let base = BaseEncoder::open(&base_dir, None)?;
-    tch::manual_seed(seed as i64);
-    let net = StanceNet::new(Device::Cpu, &base.config, 2, 3, Pooling::Mean, 0.1);
+    let net = {
+        let _rng = TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        tch::manual_seed(seed as i64);
+        StanceNet::new(Device::Cpu, &base.config, 2, 3, Pooling::Mean, 0.1)
+    };
     let mut training = std::collections::BTreeMap::new();
     training.insert("seed".to_string(), serde_json::json!(seed));
     training.insert("note".to_string(), serde_json::json!("untrained heads (stance init)"));

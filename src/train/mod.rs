@@ -165,7 +165,11 @@ fn class_weights(labels: &[usize], k: usize) -> Vec<f32> {
 }
 
 /// Trains a classifier on `train`, choosing the epoch by `dev`.
+///
+/// Holds [`crate::model::TORCH_RNG`] throughout, so the same seed, data and
+/// settings give the same weights even when other threads load models.
 pub fn train(train: &[LabeledQuote], dev: &[LabeledQuote], opts: &TrainOptions) -> Result<TrainOutcome> {
+    let _rng = crate::model::TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if opts.epochs == 0 {
         return Err(StanceError::Invalid("--epochs must be at least 1".into()));
     }

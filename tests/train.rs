@@ -1,0 +1,135 @@
+//! Training: a tiny real run lowers the loss and writes a model directory
+//! that loads and scores; seeds make runs repeatable; bad data is refused
+//! with its line.
+
+mod common;
+
+use common::{base_dir, root, stance};
+use predicates::str::contains;
+use stance::io::labeled::read_labeled;
+use stance::model::config::{Labels, ModelConfig, TuneMode};
+use stance::model::{Classifier, LoadOptions};
+use stance::train::{train, TrainOptions};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+fn tiny_options(seed: u64) -> TrainOptions {
+    let mut opts = TrainOptions::for_mode(TuneMode::Light);
+    opts.epochs = 4;
+    opts.patience = 10;
+    opts.batch_size = 12;
+    opts.seed = seed;
+    opts.base_dir = Some(base_dir());
+    opts.progress = false;
+    opts.device = stance::model::device::DeviceChoice::Cpu;
+    opts
+}
+
+fn tiny_data() -> (Vec<stance::io::labeled::LabeledQuote>, Vec<stance::io::labeled::LabeledQuote>) {
+    let labels = Labels::default();
+    let t = read_labeled(&fixture("tiny_train.jsonl"), &labels).unwrap().into_records(false).unwrap().0;
+    let d = read_labeled(&fixture("tiny_dev.jsonl"), &labels).unwrap().into_records(false).unwrap().0;
+    (t, d)
+}
+
+#[test]
+fn tiny_training_run_lowers_loss_and_writes_a_loadable_model() {
+    tch::set_num_threads(2);
+    let (t, d) = tiny_data();
+    let outcome = train(&t, &d, &tiny_options(5)).unwrap();
+    let losses: Vec<f64> = outcome.epochs.iter().map(|e| e.train_loss).collect();
+    assert_eq!(losses.len(), 4);
+    assert!(losses[3] < losses[0] * 0.9, "loss did not fall: {losses:?}");
+    assert!(outcome.trained_parameters > 1000);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    outcome.classifier.save(&dir, false).unwrap();
+    let config = ModelConfig::read(&dir).unwrap();
+    assert_eq!(config.tuning, TuneMode::Light);
+    let loaded = Classifier::load(&dir, &LoadOptions { base_dir: Some(base_dir()), ..Default::default() }).unwrap();
+    let quotes = ["We will appeal the ruling.", "The regulator said the bank misled savers."];
+    assert_eq!(
+        loaded.classify(&quotes).unwrap(),
+        outcome.classifier.classify(&quotes).unwrap(),
+        "a saved model scores like the one in memory"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_identical_weights() {
+    tch::set_num_threads(2);
+    let (t, d) = tiny_data();
+    let mut opts = tiny_options(21);
+    opts.epochs = 2;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut hashes = Vec::new();
+    for run in 0..2 {
+        let outcome = train(&t, &d, &opts).unwrap();
+        let dir = tmp.path().join(format!("run{run}"));
+        outcome.classifier.save(&dir, false).unwrap();
+        hashes.push(ModelConfig::read(&dir).unwrap().weights_sha256);
+    }
+    assert_eq!(hashes[0], hashes[1]);
+    opts.seed = 22;
+    let outcome = train(&t, &d, &opts).unwrap();
+    let dir = tmp.path().join("other-seed");
+    outcome.classifier.save(&dir, false).unwrap();
+    assert_ne!(ModelConfig::read(&dir).unwrap().weights_sha256, hashes[0], "another seed gives other weights");
+}
+
+#[test]
+fn bad_training_files_are_refused_with_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.jsonl");
+    let mut text = std::fs::read_to_string(fixture("tiny_train.jsonl")).unwrap();
+    text.push_str("{\"text\":\"We pledge to fix it.\",\"speaker\":\"company\",\"stance\":\"promise\"}\n");
+    text.push_str("{\"text\": broken\n");
+    std::fs::write(&bad, text).unwrap();
+    let out = tmp.path().join("m");
+    let model = tmp.path().join("unused");
+    let train_cmd = |extra: &[&str]| {
+        let mut cmd = stance(&model);
+        cmd.arg("--base").arg(base_dir()).args(["train", "--train"]).arg(&bad).arg("--dev").arg(fixture("tiny_dev.jsonl"));
+        cmd.arg("--out").arg(&out).args(["--epochs", "1", "--quiet"]).args(extra);
+        cmd
+    };
+    train_cmd(&[])
+        .assert()
+        .code(1)
+        .stderr(contains("bad.jsonl:37: unknown stance label \"promise\""))
+        .stderr(contains("bad.jsonl:38: not valid JSON"))
+        .stderr(contains("--skip-bad"));
+    assert!(!out.exists(), "no model is written when training is refused");
+    train_cmd(&["--skip-bad"]).assert().success().stderr(contains("skipped 2 bad line(s)"));
+    assert!(out.join("stance.json").is_file());
+    // An existing output is refused without --force and left intact.
+    let before = std::fs::read(out.join("weights.safetensors")).unwrap();
+    train_cmd(&["--skip-bad"]).assert().code(1).stderr(contains("already exists"));
+    assert_eq!(std::fs::read(out.join("weights.safetensors")).unwrap(), before);
+}
+
+#[test]
+fn clear_messages_for_empty_files_missing_classes_and_zero_epochs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let no_commitment = tmp.path().join("dev.jsonl");
+    let dev: String = std::fs::read_to_string(fixture("tiny_dev.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("\"commitment\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&no_commitment, dev).unwrap();
+    let run = |train_file: &std::path::Path, dev_file: &std::path::Path, epochs: &str| {
+        let mut cmd = stance(&tmp.path().join("unused"));
+        cmd.arg("--base").arg(base_dir()).args(["train", "--train"]).arg(train_file).arg("--dev").arg(dev_file);
+        cmd.arg("--out").arg(tmp.path().join("m")).args(["--epochs", epochs, "--quiet"]);
+        cmd.assert().code(1)
+    };
+    run(&empty, &fixture("tiny_dev.jsonl"), "1").stderr(contains("empty.jsonl: no labeled records"));
+    run(&fixture("tiny_train.jsonl"), &no_commitment, "1").stderr(contains("dev file has no quote with stance \"commitment\""));
+    run(&fixture("tiny_train.jsonl"), &fixture("tiny_dev.jsonl"), "0").stderr(contains("--epochs must be at least 1"));
+}
