@@ -53,19 +53,38 @@ pub fn check(paths: &[PathBuf], labels: &Labels) -> Result<Report> {
     for (file_idx, (path, records)) in files.iter().enumerate() {
         report.per_file.push((path.clone(), records.len()));
         for q in records {
-            let cell = report.cells.entry((q.speaker, q.stance)).or_insert_with(|| vec![0; paths.len()]);
+            let cell = report
+                .cells
+                .entry((q.speaker, q.stance))
+                .or_insert_with(|| vec![0; paths.len()]);
             cell[file_idx] += 1;
             if let Some((p, l)) = ids.insert(q.id.as_str(), (path, q.line)) {
-                report.problems.push(problem(path, q.line, format!("duplicate id \"{}\" (also {}:{l})", q.id, p.display())));
+                report.problems.push(problem(
+                    path,
+                    q.line,
+                    format!("duplicate id \"{}\" (also {}:{l})", q.id, p.display()),
+                ));
             }
             let norm = words(&q.text).join(" ");
             if let Some((p, l)) = texts.insert(norm, (path, q.line)) {
-                report.problems.push(problem(path, q.line, format!("duplicate text (also {}:{l})", p.display())));
+                report.problems.push(problem(
+                    path,
+                    q.line,
+                    format!("duplicate text (also {}:{l})", p.display()),
+                ));
                 continue;
             }
             match &q.dispute {
-                None => report.problems.push(problem(path, q.line, "missing field \"dispute\"".into())),
-                Some(d) if d.trim().is_empty() => report.problems.push(problem(path, q.line, "field \"dispute\" is empty".into())),
+                None => {
+                    report
+                        .problems
+                        .push(problem(path, q.line, "missing field \"dispute\"".into()))
+                }
+                Some(d) if d.trim().is_empty() => {
+                    report
+                        .problems
+                        .push(problem(path, q.line, "field \"dispute\" is empty".into()))
+                }
                 Some(d) => {
                     if let Some(&other) = disputes.get(d.as_str()) {
                         if other != file_idx {
@@ -102,7 +121,9 @@ pub fn check(paths: &[PathBuf], labels: &Labels) -> Result<Report> {
         }
     }
     report.disputes = disputes.len();
-    report.problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    report
+        .problems
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(report)
 }
 
@@ -132,12 +153,22 @@ mod tests {
         ]);
         let paths = vec![a.path().to_path_buf(), b.path().to_path_buf()];
         let report = check(&paths, &Labels::default()).unwrap();
-        let msgs: Vec<String> = report.problems.iter().map(|p| format!("{}:{}", p.line, p.message)).collect();
+        let msgs: Vec<String> = report
+            .problems
+            .iter()
+            .map(|p| format!("{}:{}", p.line, p.message))
+            .collect();
         assert_eq!(report.problems.len(), 5, "{msgs:#?}");
         assert!(msgs[0].starts_with("1:duplicate id \"1\""), "{msgs:?}");
         assert!(msgs[1].starts_with("1:duplicate text"), "{msgs:?}");
         assert!(msgs[2].contains("dispute \"d1\" also appears"), "{msgs:?}");
-        assert!(msgs[3].contains("8-word run \"the operator failed to report the breach for\""), "{msgs:?}");
-        assert!(msgs[4].starts_with("3:missing field \"dispute\""), "{msgs:?}");
+        assert!(
+            msgs[3].contains("8-word run \"the operator failed to report the breach for\""),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[4].starts_with("3:missing field \"dispute\""),
+            "{msgs:?}"
+        );
     }
 }

@@ -58,7 +58,12 @@ pub fn report(clf: &Classifier, scored: &Scored, temperatures: [f64; 2]) -> Eval
     let metrics = |k: usize, head: Head| {
         let probs: Vec<Vec<f64>> = scored.logits[k]
             .iter()
-            .map(|l| softmax(l, temperatures[k]).iter().map(|&p| f64::from(p)).collect())
+            .map(|l| {
+                softmax(l, temperatures[k])
+                    .iter()
+                    .map(|&p| f64::from(p))
+                    .collect()
+            })
             .collect();
         head_metrics(&scored.truth[k], &probs, labels.of(head))
     };

@@ -130,7 +130,9 @@ mod tests {
     use super::*;
 
     fn one_hot(k: usize, n: usize) -> Vec<f64> {
-        (0..n).map(|i| if i == k { 0.9 } else { 0.1 / (n - 1) as f64 }).collect()
+        (0..n)
+            .map(|i| if i == k { 0.9 } else { 0.1 / (n - 1) as f64 })
+            .collect()
     }
 
     #[test]
@@ -139,10 +141,15 @@ mod tests {
         // predicted: d d a a c c c c d
         let truth = [0, 0, 0, 1, 1, 2, 2, 2, 2];
         let pred = [0, 0, 1, 1, 2, 2, 2, 2, 0];
-        let labels: Vec<String> = ["denial", "allegation", "commitment"].map(String::from).to_vec();
+        let labels: Vec<String> = ["denial", "allegation", "commitment"]
+            .map(String::from)
+            .to_vec();
         let probs: Vec<Vec<f64>> = pred.iter().map(|&k| one_hot(k, 3)).collect();
         let m = head_metrics(&truth, &probs, &labels);
-        assert_eq!(m.confusion, vec![vec![2, 1, 0], vec![0, 1, 1], vec![1, 0, 3]]);
+        assert_eq!(
+            m.confusion,
+            vec![vec![2, 1, 0], vec![0, 1, 1], vec![1, 0, 3]]
+        );
         assert!((m.accuracy - 6.0 / 9.0).abs() < 1e-12);
         // denial: P = 2/3, R = 2/3, F1 = 2/3
         assert!((m.classes[0].precision - 2.0 / 3.0).abs() < 1e-12);

@@ -61,8 +61,8 @@ impl<W: Write> Printer<W> {
                 if !*header_done {
                     writeln!(
                         out,
-                        "{:>3}  {:<10} {:>5}  {:<10} {:>5}  {}",
-                        "id", "speaker", "p", "stance", "p", "quote"
+                        "{:>3}  {:<10} {:>5}  {:<10} {:>5}  quote",
+                        "id", "speaker", "p", "stance", "p"
                     )?;
                     *header_done = true;
                 }

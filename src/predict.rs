@@ -90,7 +90,10 @@ impl Prediction {
             speaker_score: sps,
             stance: st.to_string(),
             stance_score: sts,
-            scores: Scores { speaker: speaker.clone(), stance: stance.clone() },
+            scores: Scores {
+                speaker: speaker.clone(),
+                stance: stance.clone(),
+            },
             truncated,
         }
     }

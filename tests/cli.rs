@@ -40,7 +40,10 @@ fn classify_json_follows_the_contract() {
         assert_eq!(sp_keys, ["government", "company"]);
         assert_eq!(st_keys, ["denial", "allegation", "commitment"]);
         let sum: f64 = st.values().map(|v| v.as_f64().unwrap()).sum();
-        assert!((sum - 1.0).abs() < 1e-4, "stance probabilities sum to {sum}");
+        assert!(
+            (sum - 1.0).abs() < 1e-4,
+            "stance probabilities sum to {sum}"
+        );
         assert_eq!(r["speaker_score"], sp[speaker]);
         assert_eq!(r["stance_score"], st[stance]);
         let top = st.values().map(|v| v.as_f64().unwrap()).fold(0.0, f64::max);
@@ -108,14 +111,22 @@ fn a_missing_model_directory_says_how_to_make_one() {
         .args(["classify", "hello there"])
         .assert()
         .code(1)
-        .stderr(contains("does not exist").and(contains("stance init")).and(contains("stance train")));
+        .stderr(
+            contains("does not exist")
+                .and(contains("stance init"))
+                .and(contains("stance train")),
+        );
 }
 
 #[test]
 fn a_missing_weights_file_is_named() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("m");
-    stance(init_model()).args(["init", "--out"]).arg(&dir).assert().success();
+    stance(init_model())
+        .args(["init", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
     std::fs::remove_file(dir.join("weights.safetensors")).unwrap();
     stance(&dir)
         .args(["classify", "hello there"])

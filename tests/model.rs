@@ -33,15 +33,23 @@ fn encoder_reproduces_reference_cls_state() {
     let cls: Vec<f32> = Vec::try_from(hidden.get(0).get(0).narrow(0, 0, 5)).unwrap();
     let reference = [-0.0122f32, -0.2677, -0.2125, -0.6568, 0.1271];
     for (got, want) in cls.iter().zip(reference) {
-        assert!((got - want).abs() < 1e-4, "CLS state {cls:?} differs from {reference:?}");
+        assert!(
+            (got - want).abs() < 1e-4,
+            "CLS state {cls:?} differs from {reference:?}"
+        );
     }
 }
 
 #[test]
 fn padding_does_not_leak_into_scores() {
     let mut clf = load(init_model()).unwrap();
-    clf.set_limits(stance::batch::BatchLimits { max_items: 64, max_tokens: 1 << 20 });
-    let long = "The ministry said the company had repeatedly failed to disclose its data transfers. ".repeat(12);
+    clf.set_limits(stance::batch::BatchLimits {
+        max_items: 64,
+        max_tokens: 1 << 20,
+    });
+    let long =
+        "The ministry said the company had repeatedly failed to disclose its data transfers. "
+            .repeat(12);
     let quotes = [
         "No.",
         "We reject these claims.",
@@ -51,7 +59,10 @@ fn padding_does_not_leak_into_scores() {
     ];
     let items: Vec<Tokenized> = quotes.iter().map(|q| clf.tokenize(q).unwrap()).collect();
     let lengths: Vec<usize> = items.iter().map(|t| t.ids.len()).collect();
-    assert!(lengths.iter().max().unwrap() > &(lengths.iter().min().unwrap() * 10), "{lengths:?}");
+    assert!(
+        lengths.iter().max().unwrap() > &(lengths.iter().min().unwrap() * 10),
+        "{lengths:?}"
+    );
     let refs: Vec<&Tokenized> = items.iter().collect();
     let (ids, mask) = batch_tensors(&refs, clf.device());
     let batch_pooled = tch::no_grad(|| clf.net().pooled(&ids, &mask, false)).unwrap();
@@ -60,9 +71,18 @@ fn padding_does_not_leak_into_scores() {
         let (ids, mask) = batch_tensors(&[item], clf.device());
         let alone = tch::no_grad(|| clf.net().pooled(&ids, &mask, false)).unwrap();
         let d = max_abs_diff(&alone.get(0), &batch_pooled.get(i as i64));
-        assert!(d < 1e-5, "quote {i}: pooled vector differs by {d} in a batch");
+        assert!(
+            d < 1e-5,
+            "quote {i}: pooled vector differs by {d} in a batch"
+        );
         let single = clf.score(std::slice::from_ref(item)).unwrap();
-        for (a, b) in single[0].scores.stance.0.iter().zip(&batch_scores[i].scores.stance.0) {
+        for (a, b) in single[0]
+            .scores
+            .stance
+            .0
+            .iter()
+            .zip(&batch_scores[i].scores.stance.0)
+        {
             assert!((a.1 - b.1).abs() < 1e-5, "quote {i}: {a:?} vs {b:?}");
         }
     }
@@ -94,13 +114,23 @@ fn truncated_weights_file_is_named_in_the_error() {
     let bytes = std::fs::read(&weights).unwrap();
     std::fs::write(&weights, &bytes[..bytes.len() / 2]).unwrap();
     let err = load(&dir).err().expect("must fail").to_string();
-    assert!(err.contains("weights.safetensors") && err.contains("sha256"), "{err}");
+    assert!(
+        err.contains("weights.safetensors") && err.contains("sha256"),
+        "{err}"
+    );
     // With the hash updated to match, the safetensors check itself speaks.
     let mut config = ModelConfig::read(&dir).unwrap();
     config.weights_sha256 = stance::hash::sha256_file(&weights).unwrap();
-    std::fs::write(dir.join(CONFIG_FILE), serde_json::to_string(&config).unwrap()).unwrap();
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        serde_json::to_string(&config).unwrap(),
+    )
+    .unwrap();
     let err = load(&dir).err().expect("must fail").to_string();
-    assert!(err.contains("weights.safetensors") && err.contains("truncated or corrupt"), "{err}");
+    assert!(
+        err.contains("weights.safetensors") && err.contains("truncated or corrupt"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -118,9 +148,16 @@ fn wrong_shape_weights_name_the_tensor_and_shapes() {
     Tensor::write_safetensors(&tensors, &weights).unwrap();
     let mut config = ModelConfig::read(&dir).unwrap();
     config.weights_sha256 = stance::hash::sha256_file(&weights).unwrap();
-    std::fs::write(dir.join(CONFIG_FILE), serde_json::to_string(&config).unwrap()).unwrap();
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        serde_json::to_string(&config).unwrap(),
+    )
+    .unwrap();
     let err = load(&dir).err().expect("must fail").to_string();
-    assert!(err.contains("stance_head.weight") && err.contains("[4, 384]") && err.contains("[3, 384]"), "{err}");
+    assert!(
+        err.contains("stance_head.weight") && err.contains("[4, 384]") && err.contains("[3, 384]"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -136,12 +173,18 @@ fn a_different_base_encoder_is_refused() {
     std::fs::write(base.join("tokenizer.json"), tok).unwrap();
     let err = Classifier::load(
         init_model(),
-        &LoadOptions { base_dir: Some(base), ..Default::default() },
+        &LoadOptions {
+            base_dir: Some(base),
+            ..Default::default()
+        },
     )
     .err()
     .expect("must fail")
     .to_string();
-    assert!(err.contains("tokenizer.json") && err.contains("sha256"), "{err}");
+    assert!(
+        err.contains("tokenizer.json") && err.contains("sha256"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -152,5 +195,8 @@ fn long_quote_is_truncated_and_flagged() {
     let first = out[0].as_ref().unwrap();
     assert!(first.truncated);
     assert!(!out[1].as_ref().unwrap().truncated);
-    assert_eq!(clf.tokenize(&long).unwrap().ids.len(), clf.config().max_length);
+    assert_eq!(
+        clf.tokenize(&long).unwrap().ids.len(),
+        clf.config().max_length
+    );
 }

@@ -27,10 +27,21 @@ fn tiny_options(seed: u64) -> TrainOptions {
     opts
 }
 
-fn tiny_data() -> (Vec<stance::io::labeled::LabeledQuote>, Vec<stance::io::labeled::LabeledQuote>) {
+fn tiny_data() -> (
+    Vec<stance::io::labeled::LabeledQuote>,
+    Vec<stance::io::labeled::LabeledQuote>,
+) {
     let labels = Labels::default();
-    let t = read_labeled(&fixture("tiny_train.jsonl"), &labels).unwrap().into_records(false).unwrap().0;
-    let d = read_labeled(&fixture("tiny_dev.jsonl"), &labels).unwrap().into_records(false).unwrap().0;
+    let t = read_labeled(&fixture("tiny_train.jsonl"), &labels)
+        .unwrap()
+        .into_records(false)
+        .unwrap()
+        .0;
+    let d = read_labeled(&fixture("tiny_dev.jsonl"), &labels)
+        .unwrap()
+        .into_records(false)
+        .unwrap()
+        .0;
     (t, d)
 }
 
@@ -48,8 +59,18 @@ fn tiny_training_run_lowers_loss_and_writes_a_loadable_model() {
     outcome.classifier.save(&dir, false).unwrap();
     let config = ModelConfig::read(&dir).unwrap();
     assert_eq!(config.tuning, TuneMode::Light);
-    let loaded = Classifier::load(&dir, &LoadOptions { base_dir: Some(base_dir()), ..Default::default() }).unwrap();
-    let quotes = ["We will appeal the ruling.", "The regulator said the bank misled savers."];
+    let loaded = Classifier::load(
+        &dir,
+        &LoadOptions {
+            base_dir: Some(base_dir()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let quotes = [
+        "We will appeal the ruling.",
+        "The regulator said the bank misled savers.",
+    ];
     assert_eq!(
         loaded.classify(&quotes).unwrap(),
         outcome.classifier.classify(&quotes).unwrap(),
@@ -76,7 +97,11 @@ fn the_same_seed_gives_identical_weights() {
     let outcome = train(&t, &d, &opts).unwrap();
     let dir = tmp.path().join("other-seed");
     outcome.classifier.save(&dir, false).unwrap();
-    assert_ne!(ModelConfig::read(&dir).unwrap().weights_sha256, hashes[0], "another seed gives other weights");
+    assert_ne!(
+        ModelConfig::read(&dir).unwrap().weights_sha256,
+        hashes[0],
+        "another seed gives other weights"
+    );
 }
 
 #[test]
@@ -84,15 +109,25 @@ fn bad_training_files_are_refused_with_the_line() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad.jsonl");
     let mut text = std::fs::read_to_string(fixture("tiny_train.jsonl")).unwrap();
-    text.push_str("{\"text\":\"We pledge to fix it.\",\"speaker\":\"company\",\"stance\":\"promise\"}\n");
+    text.push_str(
+        "{\"text\":\"We pledge to fix it.\",\"speaker\":\"company\",\"stance\":\"promise\"}\n",
+    );
     text.push_str("{\"text\": broken\n");
     std::fs::write(&bad, text).unwrap();
     let out = tmp.path().join("m");
     let model = tmp.path().join("unused");
     let train_cmd = |extra: &[&str]| {
         let mut cmd = stance(&model);
-        cmd.arg("--base").arg(base_dir()).args(["train", "--train"]).arg(&bad).arg("--dev").arg(fixture("tiny_dev.jsonl"));
-        cmd.arg("--out").arg(&out).args(["--epochs", "1", "--quiet"]).args(extra);
+        cmd.arg("--base")
+            .arg(base_dir())
+            .args(["train", "--train"])
+            .arg(&bad)
+            .arg("--dev")
+            .arg(fixture("tiny_dev.jsonl"));
+        cmd.arg("--out")
+            .arg(&out)
+            .args(["--epochs", "1", "--quiet"])
+            .args(extra);
         cmd
     };
     train_cmd(&[])
@@ -101,13 +136,25 @@ fn bad_training_files_are_refused_with_the_line() {
         .stderr(contains("bad.jsonl:37: unknown stance label \"promise\""))
         .stderr(contains("bad.jsonl:38: not valid JSON"))
         .stderr(contains("--skip-bad"));
-    assert!(!out.exists(), "no model is written when training is refused");
-    train_cmd(&["--skip-bad"]).assert().success().stderr(contains("skipped 2 bad line(s)"));
+    assert!(
+        !out.exists(),
+        "no model is written when training is refused"
+    );
+    train_cmd(&["--skip-bad"])
+        .assert()
+        .success()
+        .stderr(contains("skipped 2 bad line(s)"));
     assert!(out.join("stance.json").is_file());
     // An existing output is refused without --force and left intact.
     let before = std::fs::read(out.join("weights.safetensors")).unwrap();
-    train_cmd(&["--skip-bad"]).assert().code(1).stderr(contains("already exists"));
-    assert_eq!(std::fs::read(out.join("weights.safetensors")).unwrap(), before);
+    train_cmd(&["--skip-bad"])
+        .assert()
+        .code(1)
+        .stderr(contains("already exists"));
+    assert_eq!(
+        std::fs::read(out.join("weights.safetensors")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -125,11 +172,25 @@ fn clear_messages_for_empty_files_missing_classes_and_zero_epochs() {
     std::fs::write(&no_commitment, dev).unwrap();
     let run = |train_file: &std::path::Path, dev_file: &std::path::Path, epochs: &str| {
         let mut cmd = stance(&tmp.path().join("unused"));
-        cmd.arg("--base").arg(base_dir()).args(["train", "--train"]).arg(train_file).arg("--dev").arg(dev_file);
-        cmd.arg("--out").arg(tmp.path().join("m")).args(["--epochs", epochs, "--quiet"]);
+        cmd.arg("--base")
+            .arg(base_dir())
+            .args(["train", "--train"])
+            .arg(train_file)
+            .arg("--dev")
+            .arg(dev_file);
+        cmd.arg("--out")
+            .arg(tmp.path().join("m"))
+            .args(["--epochs", epochs, "--quiet"]);
         cmd.assert().code(1)
     };
-    run(&empty, &fixture("tiny_dev.jsonl"), "1").stderr(contains("empty.jsonl: no labeled records"));
-    run(&fixture("tiny_train.jsonl"), &no_commitment, "1").stderr(contains("dev file has no quote with stance \"commitment\""));
-    run(&fixture("tiny_train.jsonl"), &fixture("tiny_dev.jsonl"), "0").stderr(contains("--epochs must be at least 1"));
+    run(&empty, &fixture("tiny_dev.jsonl"), "1")
+        .stderr(contains("empty.jsonl: no labeled records"));
+    run(&fixture("tiny_train.jsonl"), &no_commitment, "1")
+        .stderr(contains("dev file has no quote with stance \"commitment\""));
+    run(
+        &fixture("tiny_train.jsonl"),
+        &fixture("tiny_dev.jsonl"),
+        "0",
+    )
+    .stderr(contains("--epochs must be at least 1"));
 }

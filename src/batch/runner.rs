@@ -52,8 +52,14 @@ impl std::str::FromStr for Shard {
         let (k, n) = s
             .split_once('/')
             .ok_or_else(|| format!("--shard {s}: expected K/N, e.g. 0/4"))?;
-        let index: usize = k.trim().parse().map_err(|_| format!("--shard {s}: K is not a number"))?;
-        let count: usize = n.trim().parse().map_err(|_| format!("--shard {s}: N is not a number"))?;
+        let index: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard {s}: K is not a number"))?;
+        let count: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard {s}: N is not a number"))?;
         if count == 0 || index >= count {
             return Err(format!("--shard {s}: need 0 <= K < N (K is 0-based)"));
         }
@@ -109,7 +115,10 @@ struct Progress {
 
 /// The progress file of an output.
 pub fn progress_path(output: &Path) -> PathBuf {
-    let mut name = output.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = output
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".progress");
     output.with_file_name(name)
 }
@@ -139,7 +148,11 @@ fn source_name(source: &Source) -> String {
 
 /// Counts the records of a file (for sharding and the progress bar).
 pub fn count_records(path: &Path, format: Format) -> Result<usize> {
-    let mut reader = RecordReader::new(open_input(&Source::File(path.to_path_buf()))?, format, &path.display().to_string())?;
+    let mut reader = RecordReader::new(
+        open_input(&Source::File(path.to_path_buf()))?,
+        format,
+        &path.display().to_string(),
+    )?;
     let mut n = 0;
     while reader.next_record()?.is_some() {
         n += 1;
@@ -227,18 +240,24 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
         })?,
     };
     let out_format = match &opts.sink {
-        Sink::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => OutFormat::Csv,
+        Sink::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
+            OutFormat::Csv
+        }
         _ => OutFormat::Jsonl,
     };
     if matches!(opts.sink, Sink::Stdout) && opts.resume {
-        return Err(StanceError::Invalid("--resume needs an output file (-o FILE)".into()));
+        return Err(StanceError::Invalid(
+            "--resume needs an output file (-o FILE)".into(),
+        ));
     }
     // The range of records this process scores: windows split evenly.
     let needs_count = opts.shard.is_some() || opts.progress;
     let total = match (&opts.source, needs_count) {
         (Source::File(p), true) => Some(count_records(p, format)?),
         (Source::Stdin, _) if opts.shard.is_some() => {
-            return Err(StanceError::Invalid("--shard needs an input file, not stdin".into()))
+            return Err(StanceError::Invalid(
+                "--shard needs an input file, not stdin".into(),
+            ))
         }
         _ => None,
     };
@@ -286,11 +305,16 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
             let mut keep_bytes = 0u64;
             if opts.resume {
                 if let Ok(text) = std::fs::read_to_string(&progress_file) {
-                    let p: Progress = serde_json::from_str(&text).map_err(|e| StanceError::BadJson {
-                        path: progress_file.clone(),
-                        message: format!("cannot resume: {e}"),
-                    })?;
-                    let same = Progress { records: p.records, bytes: p.bytes, ..progress_id.clone() };
+                    let p: Progress =
+                        serde_json::from_str(&text).map_err(|e| StanceError::BadJson {
+                            path: progress_file.clone(),
+                            message: format!("cannot resume: {e}"),
+                        })?;
+                    let same = Progress {
+                        records: p.records,
+                        bytes: p.bytes,
+                        ..progress_id.clone()
+                    };
                     if p != same {
                         return Err(StanceError::Invalid(format!(
                             "cannot resume: {} was written for input {} (format {}, window {}, shard {:?}); run without --resume to start over",
@@ -306,8 +330,10 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
                     )));
                 }
             }
-            file.set_len(keep_bytes).map_err(|e| StanceError::io(path, e))?;
-            file.seek(std::io::SeekFrom::Start(keep_bytes)).map_err(|e| StanceError::io(path, e))?;
+            file.set_len(keep_bytes)
+                .map_err(|e| StanceError::io(path, e))?;
+            file.seek(std::io::SeekFrom::Start(keep_bytes))
+                .map_err(|e| StanceError::io(path, e))?;
             Box::new(file)
         }
     };
@@ -317,7 +343,8 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
     };
     if done == 0 {
         if let Some(h) = writer.header() {
-            out.write_all(h.as_bytes()).map_err(|e| StanceError::io(sink_name(&opts.sink), e))?;
+            out.write_all(h.as_bytes())
+                .map_err(|e| StanceError::io(sink_name(&opts.sink), e))?;
             bytes_written += h.len() as u64;
         }
     }
@@ -328,9 +355,11 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
             None => indicatif::ProgressBar::new_spinner(),
         };
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} records  {per_sec}  ETA {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} records  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         bar.set_position(done as u64);
         bar
@@ -338,7 +367,13 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
         indicatif::ProgressBar::hidden()
     };
 
-    let rx = spawn_reader(reader, clf.tokenizer().clone(), start + done, end, opts.window);
+    let rx = spawn_reader(
+        reader,
+        clf.tokenizer().clone(),
+        start + done,
+        end,
+        opts.window,
+    );
     let mut summary = RunSummary {
         resumed_from: done,
         ..Default::default()
@@ -374,8 +409,15 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
         summary.records += window.records.len();
         done += window.records.len();
         if let Sink::File(path) = &opts.sink {
-            let p = Progress { records: done, bytes: bytes_written, ..progress_id.clone() };
-            write_atomic(&progress_path(path), &serde_json::to_string(&p).unwrap_or_default())?;
+            let p = Progress {
+                records: done,
+                bytes: bytes_written,
+                ..progress_id.clone()
+            };
+            write_atomic(
+                &progress_path(path),
+                &serde_json::to_string(&p).unwrap_or_default(),
+            )?;
         }
         bar.inc(window.records.len() as u64);
     }
@@ -401,7 +443,9 @@ fn write_atomic(path: &Path, text: &str) -> Result<()> {
         _ => PathBuf::from("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| StanceError::io(&dir, e))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| StanceError::io(path, e))?;
-    tmp.persist(path).map_err(|e| StanceError::io(path, e.error))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| StanceError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| StanceError::io(path, e.error))?;
     Ok(())
 }

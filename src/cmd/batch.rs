@@ -66,7 +66,8 @@ pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
         shard: args.shard,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
-    let summary = run_batch(&clf, &opts).with_context(|| format!("batch run over {} failed", args.input))?;
+    let summary =
+        run_batch(&clf, &opts).with_context(|| format!("batch run over {} failed", args.input))?;
     if !args.quiet {
         let rate = summary.scored as f64 / summary.seconds.max(1e-9);
         let resumed = if summary.resumed_from > 0 {
@@ -79,5 +80,9 @@ pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
             summary.scored, summary.bad, summary.seconds, rate
         );
     }
-    Ok(if summary.bad > 0 { EXIT_BAD_RECORDS } else { EXIT_OK })
+    Ok(if summary.bad > 0 {
+        EXIT_BAD_RECORDS
+    } else {
+        EXIT_OK
+    })
 }

@@ -17,23 +17,19 @@ pub struct ClassifyArgs {
 /// Runs `stance classify`.
 pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> anyhow::Result<u8> {
     // Each input: the quote, or an error found while reading it.
-    let inputs: Vec<Result<String, String>> =
-        if args.text.is_empty() || args.text == ["-"] {
-            let stdin = std::io::stdin().lock();
-            let mut inputs = Vec::new();
-            for line in Lines::new(stdin) {
-                let line = line.context("cannot read stdin")?;
-                inputs.push(line.text.map_err(|e| format!("stdin {e}")));
-            }
-            inputs
-        } else {
-            args.text.into_iter().map(Ok).collect()
-        };
+    let inputs: Vec<Result<String, String>> = if args.text.is_empty() || args.text == ["-"] {
+        let stdin = std::io::stdin().lock();
+        let mut inputs = Vec::new();
+        for line in Lines::new(stdin) {
+            let line = line.context("cannot read stdin")?;
+            inputs.push(line.text.map_err(|e| format!("stdin {e}")));
+        }
+        inputs
+    } else {
+        args.text.into_iter().map(Ok).collect()
+    };
     let clf = global.load_classifier()?;
-    let texts: Vec<&str> = inputs
-        .iter()
-        .map(|r| r.as_deref().unwrap_or(""))
-        .collect();
+    let texts: Vec<&str> = inputs.iter().map(|r| r.as_deref().unwrap_or("")).collect();
     let mut results = clf.classify(&texts)?;
     for (result, input) in results.iter_mut().zip(&inputs) {
         if let Err(e) = input {

@@ -34,7 +34,7 @@ pub fn run(_global: &GlobalArgs, args: DataArgs) -> anyhow::Result<u8> {
         eprintln!("{p}");
     }
     let total: usize = report.per_file.iter().map(|(_, n)| n).sum();
-    println!("{:<24} {}", "file", "records");
+    println!("{:<24} records", "file");
     for (path, n) in &report.per_file {
         println!("{:<24} {n}", path.display());
     }
@@ -50,6 +50,9 @@ pub fn run(_global: &GlobalArgs, args: DataArgs) -> anyhow::Result<u8> {
         println!("ok: no problems");
         Ok(EXIT_OK)
     } else {
-        anyhow::bail!("{} problem(s) in the data (listed above)", report.problems.len())
+        anyhow::bail!(
+            "{} problem(s) in the data (listed above)",
+            report.problems.len()
+        )
     }
 }

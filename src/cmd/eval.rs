@@ -30,7 +30,12 @@ pub fn run(global: &GlobalArgs, args: EvalArgs) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string(&v)?);
         return Ok(EXIT_OK);
     }
-    println!("{} quotes from {}, model {}", report.n, args.data.display(), clf.dir().display());
+    println!(
+        "{} quotes from {}, model {}",
+        report.n,
+        args.data.display(),
+        clf.dir().display()
+    );
     for head in Head::ALL {
         print_head(head, report.of(head));
     }
@@ -46,15 +51,27 @@ fn print_head(head: Head, m: &HeadMetrics) {
         m.macro_f1,
         m.ece
     );
-    println!("  {:<12} {:>9} {:>9} {:>9} {:>8}", "label", "precision", "recall", "f1", "support");
+    println!(
+        "  {:<12} {:>9} {:>9} {:>9} {:>8}",
+        "label", "precision", "recall", "f1", "support"
+    );
     for c in &m.classes {
         println!(
             "  {:<12} {:>9.4} {:>9.4} {:>9.4} {:>8}",
             c.label, c.precision, c.recall, c.f1, c.support
         );
     }
-    let width = m.classes.iter().map(|c| c.label.len()).max().unwrap_or(5).max(5);
-    print!("  confusion (rows true, columns predicted)\n  {:<width$}", "");
+    let width = m
+        .classes
+        .iter()
+        .map(|c| c.label.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    print!(
+        "  confusion (rows true, columns predicted)\n  {:<width$}",
+        ""
+    );
     for c in &m.classes {
         print!(" {:>width$}", c.label);
     }

@@ -28,17 +28,18 @@ pub struct TrainArgs {
     /// Labeled test quotes: evaluated once at the end and recorded in the config
     #[arg(long)]
     pub test: Option<PathBuf>,
-    /// Which weights to train: heads only, heads + encoder biases and
-    /// LayerNorms (a few hundred KB), or everything (a ~90 MB checkpoint)
+    /// Which weights to train: heads only; heads + encoder biases and
+    /// LayerNorms (~130 KB); that + the top encoder layer (~3.6 MB, f16);
+    /// or everything (a ~90 MB checkpoint)
     #[arg(long, value_enum, default_value = "light")]
     pub tune: TuneMode,
-    /// Most epochs [default: 20 heads, 12 light, 8 full]
+    /// Most epochs [default: 20 heads, 12 light, 10 top, 8 full]
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Peak learning rate of the encoder's tuned weights [default: 2e-3 light, 8e-5 full]
+    /// Peak learning rate of the encoder's tuned weights [default: 2e-3 light, 3e-4 top, 8e-5 full]
     #[arg(long)]
     pub lr: Option<f64>,
-    /// Peak learning rate of the heads [default: 3e-3 heads, 2e-3 light, 1e-3 full]
+    /// Peak learning rate of the heads [default: 3e-3 heads, 2e-3 light and top, 1e-3 full]
     #[arg(long)]
     pub head_lr: Option<f64>,
     /// Seed of initialisation, shuffling and dropout
@@ -161,21 +162,33 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
     t.insert("warmup".into(), json!(opts.warmup));
     t.insert("weight_decay".into(), json!(opts.weight_decay));
     t.insert("clip_norm".into(), json!(opts.clip_norm));
-    t.insert("loss_weights".into(), json!({"speaker": opts.speaker_weight, "stance": opts.stance_weight}));
+    t.insert(
+        "loss_weights".into(),
+        json!({"speaker": opts.speaker_weight, "stance": opts.stance_weight}),
+    );
     t.insert("class_weights".into(), json!(opts.class_weights));
     t.insert("patience".into(), json!(opts.patience));
-    t.insert("trained_parameters".into(), json!(outcome.trained_parameters));
+    t.insert(
+        "trained_parameters".into(),
+        json!(outcome.trained_parameters),
+    );
     t.insert("train_file".into(), json!(args.train.display().to_string()));
     t.insert("train_sha256".into(), json!(sha256_file(&args.train)?));
     t.insert("train_records".into(), json!(train_set.len()));
     t.insert("dev_file".into(), json!(args.dev.display().to_string()));
     t.insert("dev_sha256".into(), json!(sha256_file(&args.dev)?));
     t.insert("dev_records".into(), json!(dev_set.len()));
-    t.insert("seconds".into(), json!((outcome.seconds * 10.0).round() / 10.0));
+    t.insert(
+        "seconds".into(),
+        json!((outcome.seconds * 10.0).round() / 10.0),
+    );
     t.insert("history".into(), json!(outcome.epochs));
     let m = &mut config.metrics;
     m.insert("dev".into(), metrics_json(&outcome.dev));
-    m.insert("dev_uncalibrated".into(), metrics_json(&outcome.dev_uncalibrated));
+    m.insert(
+        "dev_uncalibrated".into(),
+        metrics_json(&outcome.dev_uncalibrated),
+    );
     if let (Some(report), Some(path)) = (&test_report, &args.test) {
         let mut v = metrics_json(report);
         v["file"] = json!(path.display().to_string());
@@ -186,8 +199,17 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     let d = &outcome.dev;
     let u = &outcome.dev_uncalibrated;
-    println!("trained {} parameters in {:.1} s; best epoch {} of {}", outcome.trained_parameters, outcome.seconds, outcome.best_epoch, outcome.epochs.len());
-    println!("dev macro-F1: speaker {:.4}, stance {:.4}", d.speaker.macro_f1, d.stance.macro_f1);
+    println!(
+        "trained {} parameters in {:.1} s; best epoch {} of {}",
+        outcome.trained_parameters,
+        outcome.seconds,
+        outcome.best_epoch,
+        outcome.epochs.len()
+    );
+    println!(
+        "dev macro-F1: speaker {:.4}, stance {:.4}",
+        d.speaker.macro_f1, d.stance.macro_f1
+    );
     println!(
         "calibration: temperature speaker {:.3}, stance {:.3}; dev ECE speaker {:.4} -> {:.4}, stance {:.4} -> {:.4}",
         clf.config().temperature.speaker,
@@ -198,7 +220,10 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
         d.stance.ece
     );
     if let Some(r) = &test_report {
-        println!("test macro-F1: speaker {:.4}, stance {:.4}", r.speaker.macro_f1, r.stance.macro_f1);
+        println!(
+            "test macro-F1: speaker {:.4}, stance {:.4}",
+            r.speaker.macro_f1, r.stance.macro_f1
+        );
     }
     println!("wrote {}", args.out.display());
     Ok(EXIT_OK)

@@ -89,7 +89,9 @@ pub fn read_labeled(path: &Path, labels: &Labels) -> Result<LabeledFile> {
             Err(message) => out.problems.push(Problem {
                 path: path.to_path_buf(),
                 line: number,
-                message: message.trim_start_matches(&format!("line {number}: ")).to_string(),
+                message: message
+                    .trim_start_matches(&format!("line {number}: "))
+                    .to_string(),
             }),
         }
     }
@@ -97,7 +99,11 @@ pub fn read_labeled(path: &Path, labels: &Labels) -> Result<LabeledFile> {
 }
 
 /// Parses one line; `Ok(None)` for a trailing empty line.
-fn parse_line(text: &str, number: usize, labels: &Labels) -> std::result::Result<Option<LabeledQuote>, String> {
+fn parse_line(
+    text: &str,
+    number: usize,
+    labels: &Labels,
+) -> std::result::Result<Option<LabeledQuote>, String> {
     if text.trim().is_empty() {
         return Err("blank line".into());
     }
@@ -132,7 +138,11 @@ fn parse_line(text: &str, number: usize, labels: &Labels) -> std::result::Result
         None => number.to_string(),
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(other) => return Err(format!("field \"id\" must be a string or number, is {other}")),
+        Some(other) => {
+            return Err(format!(
+                "field \"id\" must be a string or number, is {other}"
+            ))
+        }
     };
     let dispute = match obj.get("dispute") {
         None => None,
@@ -157,24 +167,43 @@ mod tests {
     #[test]
     fn each_bad_line_is_reported_with_its_number() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
-        writeln!(f, r#"{{"id":"a","text":"We will appeal.","speaker":"company","stance":"commitment"}}"#).unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"a","text":"We will appeal.","speaker":"company","stance":"commitment"}}"#
+        )
+        .unwrap();
         writeln!(f, "{{not json").unwrap();
-        writeln!(f, r#"{{"text":"x y","speaker":"company","stance":"threat"}}"#).unwrap();
+        writeln!(
+            f,
+            r#"{{"text":"x y","speaker":"company","stance":"threat"}}"#
+        )
+        .unwrap();
         writeln!(f, r#"{{"text":"x y","stance":"denial"}}"#).unwrap();
         writeln!(f).unwrap();
-        writeln!(f, r#"{{"text":"  ","speaker":"company","stance":"denial"}}"#).unwrap();
+        writeln!(
+            f,
+            r#"{{"text":"  ","speaker":"company","stance":"denial"}}"#
+        )
+        .unwrap();
         let file = read_labeled(f.path(), &Labels::default()).unwrap();
         assert_eq!(file.records.len(), 1);
         assert_eq!(file.records[0].stance, 2);
         let lines: Vec<usize> = file.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 5, 6]);
         assert!(file.problems[0].message.starts_with("not valid JSON"));
-        assert!(file.problems[1].message.contains("unknown stance label \"threat\""));
-        assert!(file.problems[2].message.contains("missing field \"speaker\""));
+        assert!(file.problems[1]
+            .message
+            .contains("unknown stance label \"threat\""));
+        assert!(file.problems[2]
+            .message
+            .contains("missing field \"speaker\""));
         assert_eq!(file.problems[3].message, "blank line");
         assert!(file.problems[4].message.contains("empty"));
         let err = file.clone().into_records(false).unwrap_err().to_string();
-        assert!(err.contains("5 bad record(s)") && err.contains("line 2"), "{err}");
+        assert!(
+            err.contains("5 bad record(s)") && err.contains("line 2"),
+            "{err}"
+        );
         let (records, skipped) = file.into_records(true).unwrap();
         assert_eq!((records.len(), skipped), (1, 5));
     }

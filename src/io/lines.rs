@@ -73,7 +73,10 @@ mod tests {
         let lines: Vec<Line> = Lines::new(input).map(|l| l.unwrap()).collect();
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].text, Ok("one".to_string()));
-        assert_eq!(lines[1].text, Err("line 2: invalid UTF-8 at byte 3".to_string()));
+        assert_eq!(
+            lines[1].text,
+            Err("line 2: invalid UTF-8 at byte 3".to_string())
+        );
         assert_eq!(lines[2].text, Ok("three".to_string()));
         assert_eq!(lines[2].number, 3);
     }

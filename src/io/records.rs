@@ -64,7 +64,11 @@ enum Inner {
 impl RecordReader {
     /// Wraps a byte stream. For CSV/TSV the header is read now and must
     /// have a `text` column; `source` names the input in messages.
-    pub fn new(input: Box<dyn BufRead + Send>, format: Format, source: &str) -> Result<RecordReader> {
+    pub fn new(
+        input: Box<dyn BufRead + Send>,
+        format: Format,
+        source: &str,
+    ) -> Result<RecordReader> {
         match format {
             Format::Jsonl | Format::Txt => Ok(RecordReader {
                 inner: Inner::Lines(Lines::new(input), format),
@@ -78,9 +82,14 @@ impl RecordReader {
                     .has_headers(true)
                     .from_reader(Box::new(input) as Box<dyn Read + Send>);
                 let header: Vec<String> = match reader.byte_headers() {
-                    Ok(h) => h.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect(),
+                    Ok(h) => h
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                        .collect(),
                     Err(e) => {
-                        return Err(StanceError::Invalid(format!("{source}: cannot read the CSV header: {e}")))
+                        return Err(StanceError::Invalid(format!(
+                            "{source}: cannot read the CSV header: {e}"
+                        )))
                     }
                 };
                 let text_col = header.iter().position(|h| h == "text").ok_or_else(|| {
@@ -114,7 +123,9 @@ impl RecordReader {
                 Some(Err(e)) => return Err(StanceError::Invalid(format!("read error: {e}"))),
                 Some(Ok(line)) => match line.text {
                     Err(e) => error_record(index, Value::from(number), e),
-                    Ok(text) if *format == Format::Txt => text_record(index, Value::from(number), text, line.number, Map::new()),
+                    Ok(text) if *format == Format::Txt => {
+                        text_record(index, Value::from(number), text, line.number, Map::new())
+                    }
                     Ok(text) => json_record(index, &text, line.number),
                 },
             },
@@ -126,7 +137,11 @@ impl RecordReader {
                     Err(e) => {
                         let line = e.position().map_or(0, |p| p.line());
                         // The reader can go on after a malformed row.
-                        error_record(index, Value::from(number), format!("line {line}: malformed CSV: {e}"))
+                        error_record(
+                            index,
+                            Value::from(number),
+                            format!("line {line}: malformed CSV: {e}"),
+                        )
                     }
                 }
             }
@@ -145,13 +160,24 @@ fn error_record(index: usize, id: Value, message: String) -> InputRecord {
     }
 }
 
-fn text_record(index: usize, id: Value, text: String, line: usize, extra: Map<String, Value>) -> InputRecord {
+fn text_record(
+    index: usize,
+    id: Value,
+    text: String,
+    line: usize,
+    extra: Map<String, Value>,
+) -> InputRecord {
     let text = if text.trim().is_empty() {
         Err(format!("line {line}: empty or blank text"))
     } else {
         Ok(text)
     };
-    InputRecord { index, id, text, extra }
+    InputRecord {
+        index,
+        id,
+        text,
+        extra,
+    }
 }
 
 fn json_record(index: usize, line_text: &str, line: usize) -> InputRecord {
@@ -183,7 +209,10 @@ fn json_record(index: usize, line_text: &str, line: usize) -> InputRecord {
         Some(other) => InputRecord {
             index,
             id,
-            text: Err(format!("line {line}: \"text\" must be a string, is {}", kind(&other))),
+            text: Err(format!(
+                "line {line}: \"text\" must be a string, is {}",
+                kind(&other)
+            )),
             extra,
         },
     }
@@ -200,14 +229,23 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn csv_record(index: usize, rec: &csv::ByteRecord, header: &[String], text_col: usize) -> InputRecord {
+fn csv_record(
+    index: usize,
+    rec: &csv::ByteRecord,
+    header: &[String],
+    text_col: usize,
+) -> InputRecord {
     let line = rec.position().map_or(0, |p| p.line() as usize);
     let number = Value::from(index + 1);
     if rec.len() != header.len() {
         return error_record(
             index,
             number,
-            format!("line {line}: {} fields, the header has {} (unbalanced quotes?)", rec.len(), header.len()),
+            format!(
+                "line {line}: {} fields, the header has {} (unbalanced quotes?)",
+                rec.len(),
+                header.len()
+            ),
         );
     }
     let mut extra = Map::new();
@@ -215,7 +253,11 @@ fn csv_record(index: usize, rec: &csv::ByteRecord, header: &[String], text_col: 
     let mut text = None;
     for (k, (name, field)) in header.iter().zip(rec.iter()).enumerate() {
         let Ok(value) = std::str::from_utf8(field) else {
-            return error_record(index, Value::from(index + 1), format!("line {line}: column \"{name}\" is not valid UTF-8"));
+            return error_record(
+                index,
+                Value::from(index + 1),
+                format!("line {line}: column \"{name}\" is not valid UTF-8"),
+            );
         };
         if k == text_col {
             text = Some(value.to_string());
@@ -251,10 +293,26 @@ mod tests {
         assert_eq!(recs[0].id, Value::from("a"));
         assert_eq!(recs[0].extra["src"], Value::from("x"));
         assert!(recs[1].text.as_ref().unwrap_err().contains("line 2: blank"));
-        assert!(recs[2].text.as_ref().unwrap_err().contains("line 3: not valid JSON"));
-        assert!(recs[3].text.as_ref().unwrap_err().contains("must be a string, is a number"));
-        assert!(recs[4].text.as_ref().unwrap_err().contains("no \"text\" field"));
-        assert!(recs[5].text.as_ref().unwrap_err().contains("empty or blank"));
+        assert!(recs[2]
+            .text
+            .as_ref()
+            .unwrap_err()
+            .contains("line 3: not valid JSON"));
+        assert!(recs[3]
+            .text
+            .as_ref()
+            .unwrap_err()
+            .contains("must be a string, is a number"));
+        assert!(recs[4]
+            .text
+            .as_ref()
+            .unwrap_err()
+            .contains("no \"text\" field"));
+        assert!(recs[5]
+            .text
+            .as_ref()
+            .unwrap_err()
+            .contains("empty or blank"));
         assert_eq!(recs[6].id, Value::from(7));
         assert_eq!(recs[6].text, Ok("last".into()));
     }
@@ -276,7 +334,9 @@ mod tests {
 
     #[test]
     fn csv_without_text_column_is_refused() {
-        let err = RecordReader::new(Box::new(&b"id,body\n1,x\n"[..]), Format::Csv, "in.csv").err().unwrap();
+        let err = RecordReader::new(Box::new(&b"id,body\n1,x\n"[..]), Format::Csv, "in.csv")
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("no \"text\" column"));
     }
 }

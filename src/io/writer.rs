@@ -25,7 +25,12 @@ pub struct RecordWriter {
 impl RecordWriter {
     /// A writer for `format`; `extra_columns` are the input's carried CSV
     /// columns (CSV output only carries these).
-    pub fn new(format: OutFormat, speaker_labels: &[String], stance_labels: &[String], extra_columns: Vec<String>) -> RecordWriter {
+    pub fn new(
+        format: OutFormat,
+        speaker_labels: &[String],
+        stance_labels: &[String],
+        extra_columns: Vec<String>,
+    ) -> RecordWriter {
         RecordWriter {
             format,
             speaker_labels: speaker_labels.to_vec(),
@@ -41,7 +46,9 @@ impl RecordWriter {
             OutFormat::Csv => {
                 let mut cols = vec!["id".to_string()];
                 cols.extend(self.extra_columns.iter().cloned());
-                cols.extend(["speaker", "speaker_score", "stance", "stance_score"].map(String::from));
+                cols.extend(
+                    ["speaker", "speaker_score", "stance", "stance_score"].map(String::from),
+                );
                 cols.extend(self.speaker_labels.iter().map(|l| format!("p_{l}")));
                 cols.extend(self.stance_labels.iter().map(|l| format!("p_{l}")));
                 cols.extend(["truncated", "error"].map(String::from));
@@ -51,7 +58,13 @@ impl RecordWriter {
     }
 
     /// Appends one record (a result or an error) to `out`, newline included.
-    pub fn write(&self, out: &mut String, id: &Value, extra: &Map<String, Value>, result: &Result<Prediction, String>) {
+    pub fn write(
+        &self,
+        out: &mut String,
+        id: &Value,
+        extra: &Map<String, Value>,
+        result: &Result<Prediction, String>,
+    ) {
         match self.format {
             OutFormat::Jsonl => {
                 let map = match result {
@@ -81,12 +94,28 @@ impl RecordWriter {
                         cols.push(p.stance.clone());
                         cols.push(p.stance_score.to_string());
                         for l in &self.speaker_labels {
-                            cols.push(p.scores.speaker.get(l).map(|v| v.to_string()).unwrap_or_default());
+                            cols.push(
+                                p.scores
+                                    .speaker
+                                    .get(l)
+                                    .map(|v| v.to_string())
+                                    .unwrap_or_default(),
+                            );
                         }
                         for l in &self.stance_labels {
-                            cols.push(p.scores.stance.get(l).map(|v| v.to_string()).unwrap_or_default());
+                            cols.push(
+                                p.scores
+                                    .stance
+                                    .get(l)
+                                    .map(|v| v.to_string())
+                                    .unwrap_or_default(),
+                            );
                         }
-                        cols.push(if p.truncated { "true".into() } else { String::new() });
+                        cols.push(if p.truncated {
+                            "true".into()
+                        } else {
+                            String::new()
+                        });
                         cols.push(String::new());
                     }
                     Err(e) => {

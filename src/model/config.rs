@@ -30,9 +30,10 @@ pub enum Pooling {
 pub enum TuneMode {
     /// Only the two heads; the encoder is the base model, unchanged.
     Heads,
-    /// The heads plus every bias and LayerNorm of the encoder and the whole
-    /// top layer: a few MB.
+    /// The heads plus every bias and LayerNorm of the encoder: ~130 KB.
     Light,
+    /// Light plus the whole top encoder layer, stored as f16: ~3.6 MB.
+    Top,
     /// The heads and the whole encoder: a complete checkpoint (~90 MB).
     Full,
 }
@@ -43,9 +44,29 @@ impl TuneMode {
         match self {
             TuneMode::Heads => "heads",
             TuneMode::Light => "light",
+            TuneMode::Top => "top",
             TuneMode::Full => "full",
         }
     }
+
+    /// The precision the weights of this mode are stored in.
+    pub fn storage(self) -> Storage {
+        match self {
+            TuneMode::Top => Storage::F16,
+            _ => Storage::F32,
+        }
+    }
+}
+
+/// Precision of the stored weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Storage {
+    /// 32-bit floats.
+    F32,
+    /// 16-bit floats; training rounds the tuned weights to f16 before
+    /// calibration, so the stored model is exactly the evaluated one.
+    F16,
 }
 
 /// The base encoder a model directory was built on.
@@ -170,14 +191,20 @@ impl ModelConfig {
             if n < 2 {
                 return Err(StanceError::BadJson {
                     path,
-                    message: format!("labels.{} must name at least 2 labels, has {n}", head.name()),
+                    message: format!(
+                        "labels.{} must name at least 2 labels, has {n}",
+                        head.name()
+                    ),
                 });
             }
         }
         if config.max_length < 3 || config.max_length > 512 {
             return Err(StanceError::BadJson {
                 path,
-                message: format!("max_length must be within 3..=512, is {}", config.max_length),
+                message: format!(
+                    "max_length must be within 3..=512, is {}",
+                    config.max_length
+                ),
             });
         }
         for head in Head::ALL {

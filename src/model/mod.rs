@@ -36,6 +36,8 @@ pub struct StanceNet {
     stance_head: nn::Linear,
     pooling: Pooling,
     dropout: f64,
+    /// Name prefix of the top encoder layer's variables.
+    top_layer: String,
 }
 
 /// Logits of both heads for a batch.
@@ -70,8 +72,18 @@ impl StanceNet {
         let root = vs.root();
         let encoder = BertModel::<BertEmbeddings>::new_with_optional_pooler(&root, bert, false);
         let hidden = bert.hidden_size;
-        let speaker_head = nn::linear(&root / "speaker_head", hidden, n_speaker as i64, Default::default());
-        let stance_head = nn::linear(&root / "stance_head", hidden, n_stance as i64, Default::default());
+        let speaker_head = nn::linear(
+            &root / "speaker_head",
+            hidden,
+            n_speaker as i64,
+            Default::default(),
+        );
+        let stance_head = nn::linear(
+            &root / "stance_head",
+            hidden,
+            n_stance as i64,
+            Default::default(),
+        );
         StanceNet {
             vs,
             encoder,
@@ -79,6 +91,7 @@ impl StanceNet {
             stance_head,
             pooling,
             dropout,
+            top_layer: format!("encoder.layer.{}.", bert.num_hidden_layers - 1),
         }
     }
 
@@ -87,9 +100,9 @@ impl StanceNet {
     /// The attention mask is passed to the encoder, so padding does not
     /// change the states of real tokens.
     pub fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
-        let out = self
-            .encoder
-            .forward_t(Some(ids), Some(mask), None, None, None, None, None, train)?;
+        let out =
+            self.encoder
+                .forward_t(Some(ids), Some(mask), None, None, None, None, None, train)?;
         Ok(out.hidden_state)
     }
 
@@ -134,20 +147,22 @@ impl StanceNet {
             .vs
             .variables()
             .into_iter()
-            .filter(|(name, _)| is_tuned(name, mode))
+            .filter(|(name, _)| self.is_tuned(name, mode))
             .collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
         vars
     }
-}
 
-/// Whether variable `name` is trained (and stored) in `mode`.
-pub fn is_tuned(name: &str, mode: TuneMode) -> bool {
-    let head = name.starts_with("speaker_head.") || name.starts_with("stance_head.");
-    match mode {
-        TuneMode::Heads => head,
-        TuneMode::Light => head || name.ends_with(".bias") || name.contains("LayerNorm"),
-        TuneMode::Full => true,
+    /// Whether variable `name` is trained (and stored) in `mode`.
+    pub fn is_tuned(&self, name: &str, mode: TuneMode) -> bool {
+        let head = name.starts_with("speaker_head.") || name.starts_with("stance_head.");
+        let light = head || name.ends_with(".bias") || name.contains("LayerNorm");
+        match mode {
+            TuneMode::Heads => head,
+            TuneMode::Light => light,
+            TuneMode::Top => light || name.starts_with(&self.top_layer),
+            TuneMode::Full => true,
+        }
     }
 }
 
@@ -195,14 +210,22 @@ impl Classifier {
                 path: weights_path,
                 expected: config.weights_sha256.clone(),
                 found,
-                hint: format!("the weights do not belong to {}; the file is corrupt or was replaced", dir.join(CONFIG_FILE).display()),
+                hint: format!(
+                    "the weights do not belong to {}; the file is corrupt or was replaced",
+                    dir.join(CONFIG_FILE).display()
+                ),
             });
         }
-        let base_dir = options.base_dir.clone().unwrap_or_else(base::default_base_dir);
+        let base_dir = options
+            .base_dir
+            .clone()
+            .unwrap_or_else(base::default_base_dir);
         let base = BaseEncoder::open(&base_dir, Some(&config.base))?;
         let device = options.device.resolve()?;
         let net = {
-            let _rng = TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let _rng = TORCH_RNG
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             StanceNet::new(
                 device,
                 &base.config,
@@ -215,7 +238,11 @@ impl Classifier {
         let vars = net.vs.variables();
         let mut loaded = std::collections::BTreeSet::new();
         if config.tuning != TuneMode::Full {
-            loaded.extend(weights::load_into(&vars, &base.weights_path(), UNUSED_BASE_TENSORS)?);
+            loaded.extend(weights::load_into(
+                &vars,
+                &base.weights_path(),
+                UNUSED_BASE_TENSORS,
+            )?);
         }
         let tuned = weights::load_into(&vars, &weights_path, &[])?;
         loaded.extend(tuned);
@@ -317,14 +344,26 @@ impl Classifier {
     /// under no-grad, and put back in input order.
     pub fn all_logits(&self, items: &[Tokenized]) -> Result<[Vec<Vec<f32>>; 2]> {
         let lengths: Vec<usize> = items.iter().map(|t| t.ids.len()).collect();
-        let mut out: [Vec<Vec<f32>>; 2] = [vec![Vec::new(); items.len()], vec![Vec::new(); items.len()]];
+        let mut out: [Vec<Vec<f32>>; 2] =
+            [vec![Vec::new(); items.len()], vec![Vec::new(); items.len()]];
         for batch in plan(&lengths, self.limits) {
             let refs: Vec<&Tokenized> = batch.iter().map(|&i| &items[i]).collect();
             let rows = tch::no_grad(|| -> Result<[Vec<f32>; 2]> {
                 let logits = self.logits(&refs, false)?;
-                let speaker = logits.speaker.to_device(Device::Cpu).to_kind(Kind::Float).flatten(0, -1);
-                let stance = logits.stance.to_device(Device::Cpu).to_kind(Kind::Float).flatten(0, -1);
-                Ok([Vec::<f32>::try_from(&speaker)?, Vec::<f32>::try_from(&stance)?])
+                let speaker = logits
+                    .speaker
+                    .to_device(Device::Cpu)
+                    .to_kind(Kind::Float)
+                    .flatten(0, -1);
+                let stance = logits
+                    .stance
+                    .to_device(Device::Cpu)
+                    .to_kind(Kind::Float)
+                    .flatten(0, -1);
+                Ok([
+                    Vec::<f32>::try_from(&speaker)?,
+                    Vec::<f32>::try_from(&stance)?,
+                ])
             })?;
             for (k, head) in Head::ALL.into_iter().enumerate() {
                 let n = self.config.labels.of(head).len();
@@ -346,8 +385,12 @@ impl Classifier {
             .iter()
             .enumerate()
             .map(|(i, item)| {
-                let sp = LabelScores::new(&self.config.labels.speaker, &softmax(&speaker[i], t.speaker));
-                let st = LabelScores::new(&self.config.labels.stance, &softmax(&stance[i], t.stance));
+                let sp = LabelScores::new(
+                    &self.config.labels.speaker,
+                    &softmax(&speaker[i], t.speaker),
+                );
+                let st =
+                    LabelScores::new(&self.config.labels.stance, &softmax(&stance[i], t.stance));
                 Prediction::new(sp, st, item.truncated)
             })
             .collect())
@@ -412,7 +455,12 @@ pub fn batch_tensors(items: &[&Tokenized], device: Device) -> (Tensor, Tensor) {
 /// place only when complete, so an interrupted save never leaves a
 /// half-written model. An existing `out` is refused unless `force`, and is
 /// then replaced only after the new one is complete.
-pub fn save_model_dir(net: &StanceNet, config: &ModelConfig, out: &Path, force: bool) -> Result<()> {
+pub fn save_model_dir(
+    net: &StanceNet,
+    config: &ModelConfig,
+    out: &Path,
+    force: bool,
+) -> Result<()> {
     if out.exists() && !force {
         return Err(StanceError::Invalid(format!(
             "{} already exists: choose another --out or pass --force to replace it",
@@ -429,7 +477,11 @@ pub fn save_model_dir(net: &StanceNet, config: &ModelConfig, out: &Path, force: 
         .tempdir_in(&parent)
         .map_err(|e| StanceError::io(&parent, e))?;
     let weights_path = tmp.path().join(WEIGHTS_FILE);
-    weights::save(&net.tuned_variables(config.tuning), &weights_path)?;
+    weights::save(
+        &net.tuned_variables(config.tuning),
+        &weights_path,
+        config.tuning.storage(),
+    )?;
     let mut config = config.clone();
     config.weights_sha256 = crate::hash::sha256_file(&weights_path)?;
     let config_path = tmp.path().join(CONFIG_FILE);
@@ -442,7 +494,8 @@ pub fn save_model_dir(net: &StanceNet, config: &ModelConfig, out: &Path, force: 
     if out.exists() {
         let old = parent.join(format!(
             ".stance-old-{}",
-            out.file_name().map_or("model".into(), |n| n.to_string_lossy().into_owned())
+            out.file_name()
+                .map_or("model".into(), |n| n.to_string_lossy().into_owned())
         ));
         let _ = std::fs::remove_dir_all(&old);
         std::fs::rename(out, &old).map_err(|e| StanceError::io(out, e))?;
@@ -460,13 +513,18 @@ pub fn init_model_dir(out: &Path, base_dir: Option<&Path>, seed: u64, force: boo
     let base_dir = base_dir.map_or_else(base::default_base_dir, Path::to_path_buf);
     let base = BaseEncoder::open(&base_dir, None)?;
     let net = {
-        let _rng = TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _rng = TORCH_RNG
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         tch::manual_seed(seed as i64);
         StanceNet::new(Device::Cpu, &base.config, 2, 3, Pooling::Mean, 0.1)
     };
     let mut training = std::collections::BTreeMap::new();
     training.insert("seed".to_string(), serde_json::json!(seed));
-    training.insert("note".to_string(), serde_json::json!("untrained heads (stance init)"));
+    training.insert(
+        "note".to_string(),
+        serde_json::json!("untrained heads (stance init)"),
+    );
     let config = ModelConfig {
         format: config::FORMAT_VERSION,
         base: base.info.clone(),

@@ -3,6 +3,7 @@
 //! which one and how it differs.
 
 use crate::error::{Result, StanceError};
+use crate::model::config::Storage;
 use safetensors::{Dtype, SafeTensors};
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,8 +24,11 @@ pub fn load_into(
         path: path.to_path_buf(),
         message,
     };
-    let file = SafeTensors::deserialize(&bytes)
-        .map_err(|e| bad(format!("not a valid safetensors file (truncated or corrupt?): {e:?}")))?;
+    let file = SafeTensors::deserialize(&bytes).map_err(|e| {
+        bad(format!(
+            "not a valid safetensors file (truncated or corrupt?): {e:?}"
+        ))
+    })?;
     let mut loaded = Vec::new();
     let mut names = file.names();
     names.sort();
@@ -52,7 +56,11 @@ pub fn load_into(
             Dtype::F16 => Kind::Half,
             Dtype::BF16 => Kind::BFloat16,
             Dtype::F64 => Kind::Double,
-            other => return Err(bad(format!("tensor '{name}' has dtype {other:?}, expected a float type"))),
+            other => {
+                return Err(bad(format!(
+                    "tensor '{name}' has dtype {other:?}, expected a float type"
+                )))
+            }
         };
         let src = Tensor::f_from_data_size(view.data(), &shape, kind)?;
         let mut var = var.shallow_clone();
@@ -62,12 +70,24 @@ pub fn load_into(
     Ok(loaded)
 }
 
-/// Writes `tensors` (name, tensor) to a safetensors file at `path`, as f32
-/// on the CPU.
-pub fn save(tensors: &[(String, Tensor)], path: &Path) -> Result<()> {
+/// Writes `tensors` (name, tensor) to a safetensors file at `path`, on the
+/// CPU, as f32 or f16.
+pub fn save(tensors: &[(String, Tensor)], path: &Path, storage: Storage) -> Result<()> {
+    let kind = match storage {
+        Storage::F32 => Kind::Float,
+        Storage::F16 => Kind::Half,
+    };
     let cpu: Vec<(String, Tensor)> = tensors
         .iter()
-        .map(|(n, t)| (n.clone(), t.detach().to_device(tch::Device::Cpu).to_kind(Kind::Float).contiguous()))
+        .map(|(n, t)| {
+            (
+                n.clone(),
+                t.detach()
+                    .to_device(tch::Device::Cpu)
+                    .to_kind(kind)
+                    .contiguous(),
+            )
+        })
         .collect();
     Tensor::write_safetensors(&cpu, path)?;
     Ok(())

@@ -57,12 +57,19 @@ mod tests {
         let mut truth = Vec::new();
         for i in 0..100 {
             let pred = i % 3;
-            logits.push((0..3).map(|k| if k == pred { 7.0 } else { 0.0 }).collect::<Vec<f32>>());
+            logits.push(
+                (0..3)
+                    .map(|k| if k == pred { 7.0 } else { 0.0 })
+                    .collect::<Vec<f32>>(),
+            );
             truth.push(if i % 10 < 7 { pred } else { (pred + 1) % 3 });
         }
         let labels: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let probs = |t: f64| -> Vec<Vec<f64>> {
-            logits.iter().map(|l| softmax(l, t).iter().map(|&p| f64::from(p)).collect()).collect()
+            logits
+                .iter()
+                .map(|l| softmax(l, t).iter().map(|&p| f64::from(p)).collect())
+                .collect()
         };
         let before = head_metrics(&truth, &probs(1.0), &labels).ece;
         let t = fit_temperature(&logits, &truth);

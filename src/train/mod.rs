@@ -11,7 +11,7 @@ use crate::eval::{report, score_labeled, EvalReport};
 use crate::io::labeled::LabeledQuote;
 use crate::labels::Head;
 use crate::model::base::{default_base_dir, BaseEncoder};
-use crate::model::config::{ModelConfig, Pooling, Temperatures, TuneMode, FORMAT_VERSION};
+use crate::model::config::{ModelConfig, Pooling, Storage, Temperatures, TuneMode, FORMAT_VERSION};
 use crate::model::device::DeviceChoice;
 use crate::model::{batch_tensors, weights, Classifier, StanceNet};
 use crate::text::tokenize::{QuoteTokenizer, Tokenized};
@@ -69,6 +69,7 @@ impl TrainOptions {
         let (lr, head_lr, epochs) = match tune {
             TuneMode::Heads => (0.0, 3e-3, 20),
             TuneMode::Light => (2e-3, 2e-3, 12),
+            TuneMode::Top => (3e-4, 2e-3, 10),
             TuneMode::Full => (8e-5, 1e-3, 8),
         };
         TrainOptions {
@@ -132,7 +133,9 @@ pub struct TrainOutcome {
 fn check_data(train: &[LabeledQuote], dev: &[LabeledQuote], config: &ModelConfig) -> Result<()> {
     for (name, set) in [("training", train), ("dev", dev)] {
         if set.is_empty() {
-            return Err(StanceError::Invalid(format!("the {name} file has no records")));
+            return Err(StanceError::Invalid(format!(
+                "the {name} file has no records"
+            )));
         }
         for head in Head::ALL {
             for (k, label) in config.labels.of(head).iter().enumerate() {
@@ -168,13 +171,21 @@ fn class_weights(labels: &[usize], k: usize) -> Vec<f32> {
 ///
 /// Holds [`crate::model::TORCH_RNG`] throughout, so the same seed, data and
 /// settings give the same weights even when other threads load models.
-pub fn train(train: &[LabeledQuote], dev: &[LabeledQuote], opts: &TrainOptions) -> Result<TrainOutcome> {
-    let _rng = crate::model::TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+pub fn train(
+    train: &[LabeledQuote],
+    dev: &[LabeledQuote],
+    opts: &TrainOptions,
+) -> Result<TrainOutcome> {
+    let _rng = crate::model::TORCH_RNG
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if opts.epochs == 0 {
         return Err(StanceError::Invalid("--epochs must be at least 1".into()));
     }
     if opts.batch_size == 0 {
-        return Err(StanceError::Invalid("--batch-size must be at least 1".into()));
+        return Err(StanceError::Invalid(
+            "--batch-size must be at least 1".into(),
+        ));
     }
     let start = Instant::now();
     let base_dir = opts.base_dir.clone().unwrap_or_else(default_base_dir);
@@ -203,7 +214,11 @@ pub fn train(train: &[LabeledQuote], dev: &[LabeledQuote], opts: &TrainOptions) 
         config.pooling,
         config.dropout,
     );
-    weights::load_into(&net.vs.variables(), &base.weights_path(), &["embeddings.position_ids", "pooler."])?;
+    weights::load_into(
+        &net.vs.variables(),
+        &base.weights_path(),
+        &["embeddings.position_ids", "pooler."],
+    )?;
     let tokenizer = QuoteTokenizer::from_file(&base.tokenizer_path(), opts.max_length)?;
     let mut clf = Classifier::from_parts(net, tokenizer, config, device, PathBuf::new());
 
@@ -243,9 +258,15 @@ pub fn train(train: &[LabeledQuote], dev: &[LabeledQuote], opts: &TrainOptions) 
     let train_items = encode(train)?;
     let speaker_truth: Vec<usize> = train.iter().map(|q| q.speaker).collect();
     let stance_truth: Vec<usize> = train.iter().map(|q| q.stance).collect();
-    let n_labels = [clf.config().labels.speaker.len(), clf.config().labels.stance.len()];
+    let n_labels = [
+        clf.config().labels.speaker.len(),
+        clf.config().labels.stance.len(),
+    ];
     let loss_weights = if opts.class_weights {
-        [class_weights(&speaker_truth, n_labels[0]), class_weights(&stance_truth, n_labels[1])]
+        [
+            class_weights(&speaker_truth, n_labels[0]),
+            class_weights(&stance_truth, n_labels[1]),
+        ]
     } else {
         [vec![1.0; n_labels[0]], vec![1.0; n_labels[1]]]
     };
@@ -263,9 +284,11 @@ pub fn train(train: &[LabeledQuote], dev: &[LabeledQuote], opts: &TrainOptions) 
         indicatif::ProgressBar::hidden()
     };
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} steps {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} steps {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed);
     let mut order: Vec<usize> = (0..train.len()).collect();
@@ -353,13 +376,19 @@ pub fn train(train: &[LabeledQuote], dev: &[LabeledQuote], opts: &TrainOptions) 
         } else {
             since_best += 1;
             if since_best >= opts.patience {
-                bar.suspend(|| eprintln!("no dev improvement for {} epochs: stopping early", opts.patience));
+                bar.suspend(|| {
+                    eprintln!(
+                        "no dev improvement for {} epochs: stopping early",
+                        opts.patience
+                    )
+                });
                 break;
             }
         }
     }
     bar.finish_and_clear();
-    let (_, best_epoch, copies) = best.ok_or_else(|| StanceError::Invalid("no epoch ran".into()))?;
+    let (_, best_epoch, copies) =
+        best.ok_or_else(|| StanceError::Invalid("no epoch ran".into()))?;
     tch::no_grad(|| -> Result<()> {
         for (var, saved) in trainable.iter().zip(&copies) {
             let mut var = var.shallow_clone();
@@ -369,6 +398,16 @@ pub fn train(train: &[LabeledQuote], dev: &[LabeledQuote], opts: &TrainOptions) 
     })?;
     for (_, var) in clf.net().vs.variables() {
         let _ = var.set_requires_grad(false);
+    }
+    if opts.tune.storage() == Storage::F16 {
+        // The model is stored in f16: evaluate and calibrate exactly that.
+        tch::no_grad(|| -> Result<()> {
+            for var in &trainable {
+                let rounded = var.to_kind(Kind::Half).to_kind(var.kind());
+                var.shallow_clone().f_copy_(&rounded)?;
+            }
+            Ok(())
+        })?;
     }
 
     // Calibration: one temperature per head, fitted on the dev set.

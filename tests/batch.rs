@@ -1,0 +1,370 @@
+//! `stance batch`: one output record per input record, in order, for every
+//! format and every kind of bad record; resume after a kill; shards.
+
+mod common;
+
+use common::{init_model, stance};
+use predicates::str::contains;
+use serde_json::Value;
+use std::path::Path;
+
+fn read_jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("output line is JSON"))
+        .collect()
+}
+
+fn quotes(n: usize) -> Vec<String> {
+    let parts = [
+        "The ministry said the operator had failed to protect customer data",
+        "We will appeal",
+        "Our company has never shared information with any foreign government and never will",
+        "Regulators warned that the app poses a risk to children",
+        "Starting today, the agency suspends the licence",
+    ];
+    (0..n)
+        .map(|i| {
+            let base = parts[i % parts.len()];
+            let reps = 1 + (i * 7) % 5;
+            format!(
+                "{} (item {i}){}",
+                base,
+                " and that is all we can say".repeat(reps - 1)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn order_count_ids_and_bad_records_in_a_mixed_jsonl_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let long = "word ".repeat(50_000);
+    let mut text = String::new();
+    text.push_str("{\"id\":\"a\",\"text\":\"We reject the claims.\",\"source\":\"wire\",\"meta\":{\"page\":3}}\n");
+    text.push('\n');
+    text.push_str("this is not json\n");
+    text.push_str(
+        "{\"text\":\"The ministry will compensate farmers who lose their contracts this year.\"}\n",
+    );
+    text.push_str("{\"id\":7,\"body\":\"no text field\"}\n");
+    text.push_str("{\"text\":42}\n");
+    text.push_str(&format!("{{\"id\":\"long\",\"text\":\"{long}\"}}\n"));
+    text.push_str("{\"text\":\"   \"}\n");
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(b"{\"text\":\"bad \xff byte\"}\n");
+    bytes.extend_from_slice(
+        b"{\"id\":\"z\",\"text\":\"Officials said the firm misled investors.\"}\n",
+    );
+    std::fs::write(&input, bytes).unwrap();
+    let out = tmp.path().join("out.jsonl");
+    stance(init_model())
+        .args(["batch", "--window", "3"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(3)
+        .stderr(contains("line 3: not valid JSON"))
+        .stderr(contains("4 records scored, 6 bad"));
+    let recs = read_jsonl(&out);
+    assert_eq!(recs.len(), 10, "one output record per input line");
+    let ids: Vec<Value> = recs.iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            Value::from("a"),
+            Value::from(2),
+            Value::from(3),
+            Value::from(4),
+            Value::from(7),
+            Value::from(6),
+            Value::from("long"),
+            Value::from(8),
+            Value::from(9),
+            Value::from("z")
+        ]
+    );
+    assert_eq!(recs[0]["source"], "wire");
+    assert_eq!(recs[0]["meta"]["page"], 3);
+    assert!(recs[0]["speaker"].is_string() && recs[0].get("error").is_none());
+    assert!(recs[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 2: blank line"));
+    assert!(recs[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 3: not valid JSON"));
+    assert!(recs[4]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 5: no \"text\" field"));
+    assert_eq!(recs[4]["body"], "no text field");
+    assert!(recs[5]["error"]
+        .as_str()
+        .unwrap()
+        .contains("must be a string"));
+    assert_eq!(recs[6]["truncated"], true);
+    assert!(recs[6]["stance"].is_string());
+    assert!(recs[7]["error"]
+        .as_str()
+        .unwrap()
+        .contains("empty or blank"));
+    assert!(recs[8]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 9: invalid UTF-8"));
+    assert!(recs[9]["speaker"].is_string());
+}
+
+#[test]
+fn batch_scores_equal_classify_scores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let qs = quotes(12);
+    let input = tmp.path().join("in.txt");
+    std::fs::write(&input, qs.join("\n") + "\n").unwrap();
+    let out = tmp.path().join("out.jsonl");
+    stance(init_model())
+        .arg("batch")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let batch = read_jsonl(&out);
+    assert_eq!(batch.len(), qs.len());
+    for (i, q) in qs.iter().enumerate().step_by(3) {
+        let single = stance(init_model())
+            .args(["classify", "--json", q])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let single: Value = serde_json::from_slice(&single).unwrap();
+        assert_eq!(batch[i]["id"], Value::from(i + 1));
+        assert_eq!(batch[i]["stance"], single["stance"]);
+        for head in ["speaker", "stance"] {
+            for (label, p) in single["scores"][head].as_object().unwrap() {
+                let b = batch[i]["scores"][head][label].as_f64().unwrap();
+                assert!(
+                    (b - p.as_f64().unwrap()).abs() < 1e-5,
+                    "quote {i} {label}: {b} vs {p}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_with_quoted_commas_and_newlines_keeps_columns_and_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "id,text,outlet\nq1,\"We said, plainly, that we will appeal.\",Wire\nq2,\"The regulator said:\nthe bank misled savers.\",Daily\nq3,\"unbalanced, quote\",x,extra\nq4,The agency will publish its report.,Radio\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out.jsonl");
+    stance(init_model())
+        .arg("batch")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(3);
+    let recs = read_jsonl(&out);
+    assert_eq!(recs.len(), 4);
+    assert_eq!(recs[0]["id"], "q1");
+    assert_eq!(recs[0]["outlet"], "Wire");
+    assert_eq!(recs[1]["outlet"], "Daily");
+    assert!(recs[1]["stance"].is_string());
+    assert!(recs[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("4 fields, the header has 3"));
+    assert_eq!(recs[3]["id"], "q4");
+    // CSV out: header plus one row per record, carried columns kept.
+    let out_csv = tmp.path().join("out.csv");
+    stance(init_model())
+        .arg("batch")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out_csv)
+        .assert()
+        .code(3);
+    let mut reader = csv::Reader::from_path(&out_csv).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..4], ["id", "outlet", "speaker", "speaker_score"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(&rows[1][1], "Daily");
+    assert!(rows[2].iter().next_back().unwrap().contains("4 fields"));
+}
+
+#[test]
+fn stdin_to_stdout_equals_file_to_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = quotes(7)
+        .iter()
+        .map(|q| serde_json::json!({"text": q, "n": 1}).to_string())
+        .collect();
+    let input = tmp.path().join("in.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = tmp.path().join("out.jsonl");
+    stance(init_model())
+        .arg("batch")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let piped = stance(init_model())
+        .args(["batch", "-", "--quiet"])
+        .write_stdin(lines.join("\n") + "\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(piped, std::fs::read(&out).unwrap());
+}
+
+#[test]
+fn tsv_txt_and_empty_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tsv = tmp.path().join("in.tsv");
+    std::fs::write(
+        &tsv,
+        "text\tdesk\nWe will cooperate with the inquiry.\tbusiness\n",
+    )
+    .unwrap();
+    let out = stance(init_model())
+        .arg("batch")
+        .arg(&tsv)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rec: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(rec["desk"], "business");
+    assert_eq!(rec["id"], 1);
+    let empty = tmp.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    stance(init_model())
+        .arg("batch")
+        .arg(&empty)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(contains("0 records scored"));
+    let unknown = tmp.path().join("in.doc");
+    std::fs::write(&unknown, "x\n").unwrap();
+    stance(init_model())
+        .arg("batch")
+        .arg(&unknown)
+        .assert()
+        .code(1)
+        .stderr(contains("--format"));
+}
+
+#[test]
+fn killed_run_resumes_to_identical_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let qs = quotes(1200);
+    let input = tmp.path().join("in.txt");
+    std::fs::write(&input, qs.join("\n") + "\n").unwrap();
+    let whole = tmp.path().join("whole.jsonl");
+    stance(init_model())
+        .args(["batch", "--window", "40"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&whole)
+        .assert()
+        .success();
+
+    let out = tmp.path().join("out.jsonl");
+    let progress = tmp.path().join("out.jsonl.progress");
+    let bin = assert_cmd::cargo::cargo_bin("stance");
+    let mut child = std::process::Command::new(bin)
+        .args(["--model"])
+        .arg(init_model())
+        .args(["--threads", "2", "batch", "--window", "40", "--quiet"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL) once some windows are written, well before the end.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let done = std::fs::read_to_string(&progress)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .and_then(|v| v["records"].as_u64())
+            .unwrap_or(0);
+        if done >= 120 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = std::fs::read(&out).unwrap();
+    assert!(
+        partial.len() < std::fs::read(&whole).unwrap().len(),
+        "killed before the end"
+    );
+    stance(init_model())
+        .args(["batch", "--window", "40", "--resume"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(contains("resumed after"));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
+    assert!(
+        !progress.exists(),
+        "the progress file is removed when the run completes"
+    );
+}
+
+#[test]
+fn shards_concatenated_equal_the_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.txt");
+    std::fs::write(&input, quotes(45).join("\n") + "\n").unwrap();
+    let whole = tmp.path().join("whole.jsonl");
+    stance(init_model())
+        .args(["batch", "--window", "8"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&whole)
+        .assert()
+        .success();
+    let mut joined = Vec::new();
+    for k in 0..3 {
+        let part = tmp.path().join(format!("part{k}.jsonl"));
+        stance(init_model())
+            .args(["batch", "--window", "8", "--shard", &format!("{k}/3")])
+            .arg(&input)
+            .arg("-o")
+            .arg(&part)
+            .assert()
+            .success();
+        let bytes = std::fs::read(&part).unwrap();
+        assert!(!bytes.is_empty(), "every shard gets records");
+        joined.extend(bytes);
+    }
+    assert_eq!(joined, std::fs::read(&whole).unwrap());
+    stance(init_model())
+        .args(["batch", "--shard", "3/3"])
+        .arg(&input)
+        .assert()
+        .code(2);
+}
