@@ -200,3 +200,19 @@ fn long_quote_is_truncated_and_flagged() {
         clf.config().max_length
     );
 }
+
+#[test]
+fn bf16_scores_stay_close_to_f32() {
+    let mut clf = load(init_model()).unwrap();
+    let quotes: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
+    let f32_scores = clf.classify(&quotes).unwrap();
+    clf.set_precision(stance::model::device::Precision::Bf16);
+    let bf16_scores = clf.classify(&quotes).unwrap();
+    clf.set_precision(stance::model::device::Precision::F32);
+    for (a, b) in f32_scores.iter().zip(&bf16_scores) {
+        let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+        for (x, y) in a.scores.stance.0.iter().zip(&b.scores.stance.0) {
+            assert!((x.1 - y.1).abs() < 0.05, "{x:?} vs {y:?}");
+        }
+    }
+}

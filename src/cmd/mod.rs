@@ -8,7 +8,7 @@ pub mod init;
 pub mod train;
 
 use crate::batch::BatchLimits;
-use crate::model::device::{set_threads, DeviceChoice};
+use crate::model::device::{set_threads, DeviceChoice, Precision};
 use crate::model::{Classifier, LoadOptions};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -47,6 +47,9 @@ pub struct GlobalArgs {
     /// libtorch threads [default: one per core]
     #[arg(long, global = true)]
     pub threads: Option<usize>,
+    /// Inference precision: f32, or bf16 (faster on CPUs with AVX512-BF16/AMX)
+    #[arg(long, global = true, value_enum, default_value = "f32")]
+    pub precision: Precision,
     /// Most quotes per batch
     #[arg(long, global = true)]
     pub batch_size: Option<usize>,
@@ -83,8 +86,10 @@ impl GlobalArgs {
             limits: Some(limits),
         };
         let dir = self.model_dir();
-        Classifier::load(&dir, &options)
-            .with_context(|| format!("cannot load the model in {}", dir.display()))
+        let mut clf = Classifier::load(&dir, &options)
+            .with_context(|| format!("cannot load the model in {}", dir.display()))?;
+        clf.set_precision(self.precision);
+        Ok(clf)
     }
 }
 
