@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Side-by-side CPU throughput: stance vs. the same model in Hugging Face
+# transformers (PyTorch fp32) and onnxruntime (fp32 and dynamic int8).
+#
+#   benches/compare.sh [N=5000] [THREADS=2]
+#
+# One command does everything: builds stance (scripts/setup.sh) when the binary
+# is missing, installs the pinned Python packages into .venv when they are not
+# importable, writes N quotes drawn from data/*.jsonl, exports the ONNX graphs
+# once (cached in bench-out/onnx/), runs each system in turn with THREADS
+# threads and batches of 32 on the CPU, and prints a Markdown table.
+# Everything it writes goes under bench-out/ (git-ignored).
+#
+# stance is timed from outside (date +%s.%N around the whole command), so its
+# wall time includes loading libtorch and the model; that load time is measured
+# separately (stance classify "x", after one untimed warm-up call) and
+# subtracted. The references time only their scoring loop (tokenization +
+# forward + heads + softmax) after one warm-up batch. The "labels agree"
+# column is the share of quotes whose speaker and stance labels both match
+# stance's f32 output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N="${1:-5000}"
+THREADS="${2:-2}"
+BATCH=32
+TRANSFORMERS_PIN=transformers==4.44.2
+ONNX_PIN=onnx==1.16.2
+ORT_PIN=onnxruntime==1.19.2
+
+usage() { echo "usage: benches/compare.sh [N=5000] [THREADS=2]" >&2; exit 2; }
+case "$N" in ''|*[!0-9]*) usage ;; esac
+case "$THREADS" in ''|*[!0-9]*) usage ;; esac
+[ "$N" -ge 1 ] && [ "$THREADS" -ge 1 ] || usage
+
+say() { printf 'compare: %s\n' "$*" >&2; }
+now() { date +%s.%N; }
+
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+PY=.venv/bin/python
+STANCE=target/release/stance
+REF=benches/reference
+OUT=bench-out
+mkdir -p "$OUT"
+
+# 1. stance and the venv
+if [ ! -x "$STANCE" ] || [ ! -x "$PY" ]; then
+  say "building stance (scripts/setup.sh)"
+  scripts/setup.sh
+fi
+
+# 2. pinned Python packages, only when they do not import
+need=()
+$PY -c "import transformers" 2>/dev/null || need+=("$TRANSFORMERS_PIN")
+$PY -c "import onnx" 2>/dev/null || need+=("$ONNX_PIN")
+$PY -c "import onnxruntime" 2>/dev/null || need+=("$ORT_PIN")
+if [ "${#need[@]}" -gt 0 ]; then
+  say "installing ${need[*]} into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check "${need[@]}"
+fi
+
+# 3. the quotes (rewritten each run: it takes milliseconds and follows data/)
+QUOTES="$OUT/compare-quotes-$N.jsonl"
+$PY "$REF/make_quotes.py" --n "$N" --out "$QUOTES"
+
+# 4. ONNX graphs (skipped when up to date)
+$PY "$REF/onnx_export.py" --out-dir "$OUT/onnx" 2> "$OUT/onnx-export.log" ||
+  { cat "$OUT/onnx-export.log" >&2; exit 1; }
+
+RESULTS="$OUT/compare-results.jsonl"
+: > "$RESULTS"
+LOAD_AVG="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+
+# 5. stance, in f32 and (when the binary has --precision) bf16
+run_stance() { # system precision output
+  local system="$1" prec="$2" out="$3" flags=(--device cpu --threads "$THREADS")
+  [ "$prec" = f32 ] || flags+=(--precision "$prec")
+  say "running $system"
+  "$STANCE" "${flags[@]}" classify "x" > /dev/null          # warm-up, untimed
+  local t0 t1 t2 t3
+  t0="$(now)"; "$STANCE" "${flags[@]}" classify "x" > /dev/null; t1="$(now)"
+  t2="$(now)"
+  "$STANCE" "${flags[@]}" --batch-size "$BATCH" batch "$QUOTES" -o "$out" --quiet
+  t3="$(now)"
+  $PY - "$system" "$N" "$t0" "$t1" "$t2" "$t3" "$out" >> "$RESULTS" <<'PY'
+import json, sys
+system, n, t0, t1, t2, t3, out = sys.argv[1:]
+n, load, wall = int(n), float(t1) - float(t0), float(t3) - float(t2)
+net = wall - load
+rec = {"system": system, "quotes": n, "wall_seconds": round(wall, 4),
+       "load_seconds": round(load, 4), "out": out}
+if net > 0.05 * wall:
+    rec["seconds"] = round(net, 4)
+else:  # load time swamps the run (tiny N): do not subtract
+    rec["seconds"] = round(wall, 4)
+    rec["note"] = "load not subtracted"
+rec["quotes_per_s"] = round(n / rec["seconds"], 2)
+print(json.dumps(rec))
+PY
+}
+run_stance stance "f32" "$OUT/stance-out.jsonl"
+if "$STANCE" batch --help 2>/dev/null | grep -q -- --precision; then
+  run_stance stance-bf16 bf16 "$OUT/stance-bf16-out.jsonl"
+fi
+
+# 6. the references
+run_ref() { # output script args...
+  local out="$1"; shift
+  local line
+  if line="$($PY "$@" --threads "$THREADS" --batch-size "$BATCH" --out "$out" 2> "$out.log")"; then
+    $PY -c 'import json,sys; r=json.loads(sys.argv[1]); r["out"]=sys.argv[2]; print(json.dumps(r))' \
+      "$line" "$out" >> "$RESULTS"
+  else
+    cat "$out.log" >&2
+    say "FAILED: $*"
+  fi
+}
+say "running transformers-fp32"
+run_ref "$OUT/ref-transformers-fp32-out.jsonl" "$REF/hf_transformers.py" "$QUOTES"
+say "running onnxruntime-fp32"
+run_ref "$OUT/ref-onnxruntime-fp32-out.jsonl" "$REF/onnx_runtime.py" "$QUOTES" --model "$OUT/onnx/stance-fp32.onnx"
+say "running onnxruntime-int8"
+run_ref "$OUT/ref-onnxruntime-int8-out.jsonl" "$REF/onnx_runtime.py" "$QUOTES" --model "$OUT/onnx/stance-int8.onnx"
+
+# 7. the table
+CPU_MODEL="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+SOCKETS="$(lscpu | sed -n 's/^Socket(s): *//p' | head -1)"
+CORES="$(lscpu | sed -n 's/^Core(s) per socket: *//p' | head -1)"
+TPC="$(lscpu | sed -n 's/^Thread(s) per core: *//p' | head -1)"
+VERSION="$("$STANCE" --version 2>/dev/null || echo stance)"
+$PY - "$RESULTS" "$N" "$THREADS" "$BATCH" "${CPU_MODEL:-unknown CPU}" "$(nproc)" \
+  "$(( ${SOCKETS:-1} * ${CORES:-0} ))" "${TPC:-?}" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+  "$LOAD_AVG" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')" "$VERSION" <<'PY'
+import json, sys
+results, n, threads, batch, cpu, ncpu, cores, tpc, date, load, load_end, version = sys.argv[1:]
+rows = [json.loads(l) for l in open(results) if l.strip()]
+by = {r["system"]: r for r in rows}
+meta = json.load(open("models/default/stance.json"))
+sp_labels, st_labels = meta["labels"]["speaker"], meta["labels"]["stance"]
+
+def labels(path):
+    out = []
+    for line in open(path):
+        r = json.loads(line)
+        if isinstance(r["speaker"], str):  # stance's own output
+            out.append((r["speaker"], r["stance"]))
+        else:  # reference: probability lists
+            sp, st = r["speaker"], r["stance"]
+            out.append((sp_labels[max(range(len(sp)), key=sp.__getitem__)],
+                        st_labels[max(range(len(st)), key=st.__getitem__)]))
+    return out
+
+base = by.get("stance")
+base_labels = labels(base["out"]) if base else None
+try:
+    import torch, transformers, onnxruntime
+    versions = f"torch {torch.__version__}, transformers {transformers.__version__}, onnxruntime {onnxruntime.__version__}"
+except Exception:
+    versions = ""
+
+print()
+print(f"## stance throughput vs. reference runtimes (CPU, {n} quotes)")
+print()
+print(f"- machine: {cpu}, {ncpu} CPUs ({cores} cores, {tpc} thread(s) per core); "
+      f"load average {load} at start, {load_end} at end")
+try:
+    if float(load.split()[0]) > 0.5 * int(ncpu):
+        print("- CAUTION: the machine was busy when the run started; other work competes for "
+              "the same cores and the figures are noisy (the systems run one after another)")
+except ValueError:
+    pass
+print(f"- threads: {threads} per system; batch size {batch}; {n} quotes; {date}")
+print(f"- {version}; {versions}")
+if "transformers-fp32" in by:
+    t = by["transformers-fp32"]
+    print(f"- average real tokens per quote: {t['tokens'] / t['quotes']:.1f} "
+          f"(incl. [CLS]/[SEP], max_length 256)")
+print()
+print("| system | quotes/s | stance ratio | seconds | labels agree with stance f32 |")
+print("|---|---:|---:|---:|---:|")
+for r in rows:
+    ratio = f"{base['quotes_per_s'] / r['quotes_per_s']:.2f}x" if base else "?"
+    if base_labels is None:
+        agree = "?"
+    elif r is base:
+        agree = "(reference)"
+    else:
+        other = labels(r["out"])
+        same = sum(a == b for a, b in zip(base_labels, other))
+        agree = f"{100 * same / len(base_labels):.1f}%"
+    print(f"| {r['system']} | {r['quotes_per_s']:.1f} | {ratio} | {r['seconds']:.2f} | {agree} |")
+print()
+for r in rows:
+    if r["system"].startswith("stance"):
+        how = ("model load NOT subtracted (it is larger than the run; use a bigger N)"
+               if r.get("note") else f"minus {r['load_seconds']:.2f} s model load")
+        print(f"- {r['system']}: wall time of the whole `stance batch` command "
+              f"{r['wall_seconds']:.2f} s, {how} (load = one timed `stance classify \"x\"`); "
+              f"includes reading the file and writing {r['out']}")
+print("- references: scoring loop only (tokenization + forward + pooling + heads + softmax), "
+      "after one warm-up batch; model load excluded; quotes in input order, dynamic padding per batch")
+print("- stance ratio = stance f32 quotes/s / that system's quotes/s (above 1: stance is faster)")
+PY
