@@ -1,5 +1,5 @@
 //! Criterion benches: tokenization, model load (apart), forward passes at
-//! batch sizes 1, 8, 32 and 64 on realistic quotes (f32 and bf16), and the
+//! batch sizes 1, 8, 32 and 64 on realistic quotes (f32, bf16, int8), and the
 //! batch runner end to end.
 //!
 //! Run with `cargo bench` after `scripts/setup.sh`. Threads: $STANCE_BENCH_THREADS
@@ -29,7 +29,10 @@ fn quotes(n: usize) -> Vec<String> {
 }
 
 fn load() -> Classifier {
-    let threads: i32 = std::env::var("STANCE_BENCH_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(2);
+    let threads: i32 = std::env::var("STANCE_BENCH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(2);
     tch::set_num_threads(threads);
     let options = LoadOptions {
         base_dir: Some(root().join("models/base/all-minilm-l6-v2")),
@@ -52,7 +55,11 @@ fn bench_tokenize(c: &mut Criterion) {
     let mut g = c.benchmark_group("tokenize");
     g.throughput(Throughput::Elements(qs.len() as u64));
     g.bench_function("256 quotes", |b| {
-        b.iter(|| qs.iter().map(|q| clf.tokenize(q).map(|t| t.ids.len()).unwrap_or(0)).sum::<usize>())
+        b.iter(|| {
+            qs.iter()
+                .map(|q| clf.tokenize(q).map(|t| t.ids.len()).unwrap_or(0))
+                .sum::<usize>()
+        })
     });
     g.finish();
 }
@@ -60,9 +67,12 @@ fn bench_tokenize(c: &mut Criterion) {
 fn bench_forward(c: &mut Criterion) {
     let mut clf = load();
     let qs = quotes(64);
-    let items: Vec<Tokenized> = qs.iter().map(|q| clf.tokenize(q).expect("tokenize")).collect();
-    for precision in [Precision::F32, Precision::Bf16] {
-        clf.set_precision(precision);
+    let items: Vec<Tokenized> = qs
+        .iter()
+        .map(|q| clf.tokenize(q).expect("tokenize"))
+        .collect();
+    for precision in [Precision::F32, Precision::Bf16, Precision::Int8] {
+        clf.set_precision(precision).expect("precision");
         let mut g = c.benchmark_group(format!("forward-{precision:?}").to_lowercase());
         g.sample_size(10).measurement_time(Duration::from_secs(8));
         for size in [1usize, 8, 32, 64] {
@@ -94,9 +104,17 @@ fn bench_runner(c: &mut Criterion) {
     let mut g = c.benchmark_group("batch runner");
     g.sample_size(10).measurement_time(Duration::from_secs(30));
     g.throughput(Throughput::Elements(1000));
-    g.bench_function("1000 quotes, file to file", |b| b.iter(|| run(&clf, &opts).map(|s| s.scored)));
+    g.bench_function("1000 quotes, file to file", |b| {
+        b.iter(|| run(&clf, &opts).map(|s| s.scored))
+    });
     g.finish();
 }
 
-criterion_group!(benches, bench_load, bench_tokenize, bench_forward, bench_runner);
+criterion_group!(
+    benches,
+    bench_load,
+    bench_tokenize,
+    bench_forward,
+    bench_runner
+);
 criterion_main!(benches);

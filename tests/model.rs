@@ -206,13 +206,60 @@ fn bf16_scores_stay_close_to_f32() {
     let mut clf = load(init_model()).unwrap();
     let quotes: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
     let f32_scores = clf.classify(&quotes).unwrap();
-    clf.set_precision(stance::model::device::Precision::Bf16);
+    clf.set_precision(stance::model::device::Precision::Bf16)
+        .unwrap();
     let bf16_scores = clf.classify(&quotes).unwrap();
-    clf.set_precision(stance::model::device::Precision::F32);
+    clf.set_precision(stance::model::device::Precision::F32)
+        .unwrap();
     for (a, b) in f32_scores.iter().zip(&bf16_scores) {
         let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
         for (x, y) in a.scores.stance.0.iter().zip(&b.scores.stance.0) {
             assert!((x.1 - y.1).abs() < 0.05, "{x:?} vs {y:?}");
+        }
+    }
+}
+
+#[test]
+fn fast_path_matches_rust_bert() {
+    // The trained default model, so that the heads' scores are not flat.
+    let mut clf = load(&common::root().join("models/default")).unwrap();
+    let long = "The commission said the operator had ignored repeated warnings. ".repeat(6);
+    let quotes = ["We will appeal.", SEED_TEXT, long.as_str()];
+    let items: Vec<Tokenized> = quotes.iter().map(|q| clf.tokenize(q).unwrap()).collect();
+    let fast = clf.score(&items).unwrap();
+    clf.disable_fast_path();
+    let slow = clf.score(&items).unwrap();
+    for (f, s) in fast.iter().zip(&slow) {
+        for (a, b) in f
+            .scores
+            .stance
+            .0
+            .iter()
+            .chain(&f.scores.speaker.0)
+            .zip(s.scores.stance.0.iter().chain(&s.scores.speaker.0))
+        {
+            assert!((a.1 - b.1).abs() < 1e-4, "fast {a:?} vs rust-bert {b:?}");
+        }
+    }
+}
+
+const SEED_TEXT: &str = "We are deeply disappointed by the U.S. government's decision, which we believe is based on unfounded allegations and political motives.";
+
+#[test]
+fn int8_scores_stay_close_to_f32() {
+    let mut clf = load(&common::root().join("models/default")).unwrap();
+    let quotes: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
+    let f32_scores = clf.classify(&quotes).unwrap();
+    clf.set_precision(stance::model::device::Precision::Int8)
+        .unwrap();
+    let int8_scores = clf.classify(&quotes).unwrap();
+    for (a, b) in f32_scores.iter().zip(&int8_scores) {
+        let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+        if a.stance_score > 0.9 {
+            assert_eq!(a.stance, b.stance, "int8 keeps the stance of clear quotes");
+        }
+        for (x, y) in a.scores.stance.0.iter().zip(&b.scores.stance.0) {
+            assert!((x.1 - y.1).abs() < 0.15, "{x:?} vs {y:?}");
         }
     }
 }

@@ -47,7 +47,8 @@ pub struct GlobalArgs {
     /// libtorch threads [default: one per core]
     #[arg(long, global = true)]
     pub threads: Option<usize>,
-    /// Inference precision: f32, or bf16 (faster on CPUs with AVX512-BF16/AMX)
+    /// Inference precision: f32; bf16 (CPUs with AVX512-BF16/AMX, GPUs); int8
+    /// (dynamic quantization of the linear layers, CPU)
     #[arg(long, global = true, value_enum, default_value = "f32")]
     pub precision: Precision,
     /// Most quotes per batch
@@ -88,7 +89,7 @@ impl GlobalArgs {
         let dir = self.model_dir();
         let mut clf = Classifier::load(&dir, &options)
             .with_context(|| format!("cannot load the model in {}", dir.display()))?;
-        clf.set_precision(self.precision);
+        clf.set_precision(self.precision)?;
         Ok(clf)
     }
 }

@@ -57,4 +57,7 @@ pub enum Precision {
     /// bfloat16 weights and activations: faster on CPUs with AVX512-BF16 or
     /// AMX (and on GPUs); scores differ slightly from f32.
     Bf16,
+    /// int8 dynamic quantization of the encoder's linear layers (fbgemm,
+    /// CPU only): int8 weights, activations quantized on the fly.
+    Int8,
 }

@@ -5,6 +5,7 @@
 pub mod base;
 pub mod config;
 pub mod device;
+pub mod fast;
 pub mod weights;
 
 use crate::batch::{plan, BatchLimits};
@@ -38,6 +39,8 @@ pub struct StanceNet {
     dropout: f64,
     /// Name prefix of the top encoder layer's variables.
     top_layer: String,
+    /// The encoder's architecture.
+    bert_config: BertConfig,
 }
 
 /// Logits of both heads for a batch.
@@ -92,6 +95,7 @@ impl StanceNet {
             pooling,
             dropout,
             top_layer: format!("encoder.layer.{}.", bert.num_hidden_layers - 1),
+            bert_config: bert.clone(),
         }
     }
 
@@ -114,15 +118,21 @@ impl StanceNet {
     /// * `train` - dropout on
     pub fn pooled(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
         let hidden = self.hidden_states(ids, mask, train)?;
-        Ok(match self.pooling {
+        Ok(self.pool(&hidden, mask))
+    }
+
+    /// Pools hidden states `[batch, len, hidden]` into `[batch, hidden]`
+    /// over the real tokens of `mask`.
+    pub fn pool(&self, hidden: &Tensor, mask: &Tensor) -> Tensor {
+        match self.pooling {
             Pooling::Cls => hidden.select(1, 0),
             Pooling::Mean => {
                 let m = mask.unsqueeze(-1).to_kind(hidden.kind());
-                let sum = (&hidden * &m).sum_dim_intlist(1, false, hidden.kind());
+                let sum = (hidden * &m).sum_dim_intlist(1, false, hidden.kind());
                 let count = m.sum_dim_intlist(1, false, hidden.kind()).clamp_min(1e-9);
                 sum / count
             }
-        })
+        }
     }
 
     /// Logits of both heads from pooled vectors.
@@ -180,6 +190,10 @@ pub struct LoadOptions {
 /// A loaded classifier: network, tokenizer and config.
 pub struct Classifier {
     net: StanceNet,
+    /// The fast inference path, when built (see [`fast`]).
+    fast: Option<fast::FastEncoder>,
+    /// Whether the fast path runs int8 linear layers.
+    int8: bool,
     tokenizer: QuoteTokenizer,
     config: ModelConfig,
     device: Device,
@@ -257,8 +271,15 @@ impl Classifier {
             });
         }
         let tokenizer = QuoteTokenizer::from_file(&base.tokenizer_path(), config.max_length)?;
+        let fast = Some(fast::FastEncoder::new(
+            &net.vs.variables(),
+            &base.config,
+            false,
+        )?);
         Ok(Classifier {
             net,
+            fast,
+            int8: false,
             tokenizer,
             config,
             device,
@@ -277,6 +298,8 @@ impl Classifier {
     ) -> Classifier {
         Classifier {
             net,
+            fast: None,
+            int8: false,
             tokenizer,
             config,
             device,
@@ -317,11 +340,38 @@ impl Classifier {
 
     /// Runs inference at `precision`: converts every weight (bf16 keeps the
     /// f32 calibration; scores differ from f32 in the third decimal or so).
-    pub fn set_precision(&mut self, precision: device::Precision) {
+    pub fn set_precision(&mut self, precision: device::Precision) -> Result<()> {
         match precision {
-            device::Precision::F32 => self.net.vs.set_kind(Kind::Float),
+            device::Precision::F32 | device::Precision::Int8 => self.net.vs.set_kind(Kind::Float),
             device::Precision::Bf16 => self.net.vs.set_kind(Kind::BFloat16),
         }
+        if precision == device::Precision::Int8 && self.device != Device::Cpu {
+            return Err(StanceError::Invalid(
+                "--precision int8 runs on the CPU only (use --device cpu, or bf16 on a GPU)".into(),
+            ));
+        }
+        self.int8 = precision == device::Precision::Int8;
+        if self.fast.is_some() || self.int8 {
+            self.enable_fast_path()?;
+        }
+        Ok(())
+    }
+
+    /// Builds (or rebuilds) the fast inference path from the current
+    /// weights; scoring uses it from then on.
+    pub fn enable_fast_path(&mut self) -> Result<()> {
+        let bert = self.net.bert_config.clone();
+        self.fast = Some(fast::FastEncoder::new(
+            &self.net.vs.variables(),
+            &bert,
+            self.int8,
+        )?);
+        Ok(())
+    }
+
+    /// Scores with rust-bert's `BertModel` instead of the fast path.
+    pub fn disable_fast_path(&mut self) {
+        self.fast = None;
     }
 
     /// Sets the batch limits used by scoring.
@@ -343,7 +393,13 @@ impl Classifier {
     /// batch, in the order given (no temperature applied).
     pub fn logits(&self, items: &[&Tokenized], train: bool) -> Result<HeadLogits> {
         let (ids, mask) = batch_tensors(items, self.device);
-        self.net.forward(&ids, &mask, train)
+        match (&self.fast, train) {
+            (Some(fast), false) => {
+                let hidden = fast.hidden_states(&ids, &mask);
+                Ok(self.net.heads(&self.net.pool(&hidden, &mask), false))
+            }
+            _ => self.net.forward(&ids, &mask, train),
+        }
     }
 
     /// Raw logits of both heads (no temperature) for tokenized quotes, in
