@@ -71,7 +71,7 @@ RESULTS="$OUT/compare-results.jsonl"
 : > "$RESULTS"
 LOAD_AVG="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
-# 5. stance, in f32 and (when the binary has --precision) bf16
+# 5. stance, in f32 and (when the binary has --precision) bf16 and int8
 run_stance() { # system precision output
   local system="$1" prec="$2" out="$3" flags=(--device cpu --threads "$THREADS")
   [ "$prec" = f32 ] || flags+=(--precision "$prec")
@@ -101,6 +101,7 @@ PY
 run_stance stance "f32" "$OUT/stance-out.jsonl"
 if "$STANCE" batch --help 2>/dev/null | grep -q -- --precision; then
   run_stance stance-bf16 bf16 "$OUT/stance-bf16-out.jsonl"
+  run_stance stance-int8 int8 "$OUT/stance-int8-out.jsonl"
 fi
 
 # 6. the references
