@@ -4,6 +4,7 @@ pub mod batch;
 pub mod classify;
 pub mod data;
 pub mod eval;
+pub mod extract;
 pub mod init;
 pub mod train;
 
@@ -109,6 +110,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Work with labeled data files
     Data(data::DataArgs),
+    /// Find the statements in a news story, attribute and classify each
+    Extract(extract::ExtractArgs),
 }
 
 /// Runs the parsed command line; returns the exit status.
@@ -120,5 +123,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Data(args) => data::run(&cli.global, args),
         Command::Train(args) => train::run(&cli.global, args),
         Command::Eval(args) => eval::run(&cli.global, args),
+        Command::Extract(args) => extract::run(&cli.global, args),
     }
 }

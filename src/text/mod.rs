@@ -1,3 +1,4 @@
-//! Text handling: tokenization.
+//! Text handling: tokenization, and finding statements in articles.
 
+pub mod extract;
 pub mod tokenize;

@@ -1,0 +1,353 @@
+//! `stance extract` on the article fixtures (tests/fixtures/articles):
+//! statements, offsets, sources and source kinds exactly, labels where the
+//! default model is clearly right; and the bad inputs: an empty article,
+//! one without statements, invalid UTF-8, and a 100,000-word article.
+
+mod common;
+
+use common::{root, stance};
+use predicates::str::contains;
+use serde_json::Value;
+use stance::text::extract::{extract, SourceKind, Statement};
+use std::path::PathBuf;
+
+/// The fixture articles, each with a `NAME.expected.json`.
+const FIXTURES: [&str; 10] = [
+    "straight-quotes",
+    "curly-split",
+    "multi-sentence",
+    "reported-speech",
+    "according-to",
+    "nested-quotes",
+    "unbalanced",
+    "crlf",
+    "no-statements",
+    "empty",
+];
+
+fn articles() -> PathBuf {
+    root().join("tests/fixtures/articles")
+}
+
+fn default_model() -> PathBuf {
+    root().join("models/default")
+}
+
+fn article(name: &str) -> String {
+    let path = articles().join(format!("{name}.txt"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn expected(name: &str) -> Vec<Value> {
+    let path = articles().join(format!("{name}.expected.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    match serde_json::from_str(&text) {
+        Ok(Value::Array(items)) => items,
+        other => panic!("{}: not a JSON array: {other:?}", path.display()),
+    }
+}
+
+/// The chars `start..end` of `text`.
+fn char_slice(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+fn kind_name(kind: SourceKind) -> &'static str {
+    kind.as_str()
+}
+
+/// Checks one statement against its expected object.
+fn check_statement(name: &str, i: usize, got: &Statement, want: &Value) {
+    let at = format!("{name} statement {}", i + 1);
+    assert_eq!(got.text, want["text"].as_str().unwrap(), "{at}: text");
+    assert_eq!(
+        got.start as u64,
+        want["start"].as_u64().unwrap(),
+        "{at}: start"
+    );
+    assert_eq!(got.end as u64, want["end"].as_u64().unwrap(), "{at}: end");
+    assert_eq!(
+        got.source.as_deref(),
+        want["source"].as_str(),
+        "{at}: source"
+    );
+    assert_eq!(
+        kind_name(got.source_kind),
+        want["source_kind"].as_str().unwrap(),
+        "{at}: source_kind"
+    );
+}
+
+#[test]
+fn fixtures_give_the_expected_statements_offsets_and_sources() {
+    for name in FIXTURES {
+        let text = article(name);
+        let want = expected(name);
+        let got = extract(&text);
+        for s in &got {
+            assert_eq!(
+                char_slice(&text, s.start, s.end),
+                s.text,
+                "{name}: offsets {}..{} do not give the text",
+                s.start,
+                s.end
+            );
+        }
+        let texts: Vec<&str> = got.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(got.len(), want.len(), "{name}: statements {texts:#?}");
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            check_statement(name, i, g, w);
+        }
+    }
+}
+
+#[test]
+fn the_fixtures_cover_what_they_claim() {
+    assert!(
+        article("crlf").contains("\r\n"),
+        "crlf.txt lost its CRLF line endings"
+    );
+    assert!(article("straight-quotes").contains('"'));
+    assert!(article("curly-split").contains('“'));
+    assert!(article("nested-quotes").contains('‘'));
+    assert!(article("empty").is_empty());
+    // The unclosed quote stops at its paragraph's end.
+    let unbalanced = extract(&article("unbalanced"));
+    assert!(unbalanced[1].text.ends_with("told the council."));
+    assert!(!unbalanced[1].text.contains('\n'));
+}
+
+#[test]
+fn cli_json_gives_every_field_and_the_clear_labels() {
+    for name in FIXTURES {
+        let want = expected(name);
+        if want.is_empty() {
+            continue;
+        }
+        let out = stance(&default_model())
+            .arg("extract")
+            .arg("--json")
+            .arg(articles().join(format!("{name}.txt")))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let records: Vec<Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect();
+        assert_eq!(records.len(), want.len(), "{name}");
+        for (i, (r, w)) in records.iter().zip(&want).enumerate() {
+            let at = format!("{name} statement {}", i + 1);
+            let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(
+                keys,
+                [
+                    "id",
+                    "text",
+                    "start",
+                    "end",
+                    "source",
+                    "source_kind",
+                    "speaker",
+                    "speaker_score",
+                    "stance",
+                    "stance_score",
+                    "scores",
+                    "speaker_disagrees"
+                ],
+                "{at}"
+            );
+            assert_eq!(r["id"], Value::from(i + 1), "{at}");
+            for key in ["text", "start", "end", "source", "source_kind"] {
+                assert_eq!(r[key], w[key], "{at}: {key}");
+            }
+            let speaker = r["speaker"].as_str().unwrap();
+            assert_eq!(r["speaker_score"], r["scores"]["speaker"][speaker], "{at}");
+            let stance_label = r["stance"].as_str().unwrap();
+            assert_eq!(
+                r["stance_score"], r["scores"]["stance"][stance_label],
+                "{at}"
+            );
+            let kind = w["source_kind"].as_str().unwrap();
+            let disagrees = kind != "unknown" && kind != speaker;
+            assert_eq!(r["speaker_disagrees"], Value::from(disagrees), "{at}");
+            if let Some(label) = w.get("speaker") {
+                assert_eq!(&r["speaker"], label, "{at}: speaker");
+            }
+            if let Some(label) = w.get("stance") {
+                assert_eq!(&r["stance"], label, "{at}: stance");
+            }
+        }
+    }
+}
+
+#[test]
+fn cli_readable_output_has_blocks_and_a_summary() {
+    let out = stance(&default_model())
+        .arg("extract")
+        .arg(articles().join("straight-quotes.txt"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("[1] chars 195..282"), "{out}");
+    assert!(out.contains("source:  the regulator (government)"), "{out}");
+    assert!(
+        out.contains("source:  Dana Whitfield, chief executive of Northwind Telecom (company)"),
+        "{out}"
+    );
+    assert!(out.contains("speaker: company"), "{out}");
+    assert!(out.contains("stance:  commitment"), "{out}");
+    assert!(
+        out.contains("text:    We will appeal this decision"),
+        "{out}"
+    );
+    let summary: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("government:") || l.starts_with("company:"))
+        .collect();
+    assert!(!summary.is_empty(), "{out}");
+    let total: usize = summary
+        .iter()
+        .map(|l| {
+            l.split(": ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, 2, "{out}");
+    assert!(
+        out.contains("company: ") && out.contains("1 commitment"),
+        "{out}"
+    );
+}
+
+#[test]
+fn stdin_article_is_read_with_dash() {
+    let text = article("curly-split");
+    let out = stance(&default_model())
+        .args(["extract", "--json", "-"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 5);
+}
+
+#[test]
+fn empty_article_and_one_without_statements_say_so_and_succeed() {
+    for name in ["empty", "no-statements"] {
+        stance(&default_model())
+            .arg("extract")
+            .arg(articles().join(format!("{name}.txt")))
+            .assert()
+            .success()
+            .stdout(contains("no statements found"));
+        stance(&default_model())
+            .args(["extract", "--json"])
+            .arg(articles().join(format!("{name}.txt")))
+            .assert()
+            .success()
+            .stdout("")
+            .stderr(contains("no statements found"));
+    }
+    stance(&default_model())
+        .args(["extract", "-"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout(contains("no statements found in stdin"));
+}
+
+#[test]
+fn invalid_utf8_is_an_error_naming_the_file() {
+    stance(&default_model())
+        .arg("extract")
+        .arg(articles().join("invalid-utf8.bin"))
+        .assert()
+        .failure()
+        .stderr(contains("invalid-utf8.bin"))
+        .stderr(contains("not valid UTF-8 (line 2, byte 37)"));
+    stance(&default_model())
+        .args(["extract", "-"])
+        .write_stdin(b"Acme said \xff that it would go.".to_vec())
+        .assert()
+        .failure()
+        .stderr(contains("stdin: not valid UTF-8"));
+    stance(&default_model())
+        .args(["extract"])
+        .arg(articles().join("no-such-article.txt"))
+        .assert()
+        .failure()
+        .stderr(contains("cannot read"))
+        .stderr(contains("no-such-article.txt"));
+}
+
+/// A generated article of `words` words in paragraphs of quotes, split
+/// quotes, reported speech and plain sentences, with CRLF line endings.
+fn long_article(words: usize) -> String {
+    const PARAGRAPHS: [&str; 5] = [
+        "“We will appeal this decision,” the company said. “The ruling ignores the evidence we gave the court.”",
+        "Commerce officials say that businesses using the software will not be penalized but note that their systems will be at risk.",
+        "Acme Corp. has refuted the allegations, stating it does not share customer data with any government.",
+        "The ministry warned that further fines could follow, according to a person familiar with the matter.",
+        "Shares of the company fell 3 percent in early trading before recovering later in the day.",
+    ];
+    let mut text = String::new();
+    let mut count = 0;
+    let mut i = 0;
+    while count < words {
+        let p = PARAGRAPHS[i % PARAGRAPHS.len()];
+        text.push_str(p);
+        text.push_str("\r\n\r\n");
+        count += p.split_whitespace().count();
+        i += 1;
+    }
+    text
+}
+
+#[test]
+fn a_100000_word_article_finishes_with_its_statements() {
+    let text = long_article(100_000);
+    assert!(text.split_whitespace().count() >= 100_000);
+    let got = extract(&text);
+    assert!(got.len() > 5_000, "{} statements", got.len());
+    let chars: Vec<char> = text.chars().collect();
+    for s in &got {
+        assert!(s.start < s.end && s.end <= chars.len());
+        assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text);
+    }
+    assert!(got
+        .iter()
+        .any(|s| s.text == "We will appeal this decision"
+            && s.source.as_deref() == Some("the company")));
+}
+
+#[test]
+fn a_100000_word_paragraph_with_an_unclosed_quote_or_no_punctuation_finishes() {
+    let words = "the company said that it would comply and the ministry warned ".repeat(10_000);
+    assert!(words.split_whitespace().count() >= 100_000);
+    // No punctuation at all: one sentence of 100,000 words.
+    let got = extract(&words);
+    assert!(!got.is_empty());
+    // An opening quote never closed: one quote to the paragraph's end.
+    let unclosed = format!("“{words}");
+    let got = extract(&unclosed);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].start, 1);
+    // Straight quotes everywhere, one line.
+    let marks = "\"said \" that ".repeat(40_000);
+    let _ = extract(&marks);
+}
