@@ -26,7 +26,7 @@ use tch::{nn, nn::Module, Device, Kind, Tensor};
 pub static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Base-encoder tensors that the classifier does not use.
-const UNUSED_BASE_TENSORS: &[&str] = &["embeddings.position_ids", "pooler."];
+pub const UNUSED_BASE_TENSORS: &[&str] = &["embeddings.position_ids", "pooler."];
 
 /// The network: encoder, pooling, dropout, two heads, in one VarStore.
 pub struct StanceNet {
@@ -97,6 +97,19 @@ impl StanceNet {
             top_layer: format!("encoder.layer.{}.", bert.num_hidden_layers - 1),
             bert_config: bert.clone(),
         }
+    }
+
+    /// Builds the network a model config describes (labels, pooling,
+    /// dropout) on the base encoder's architecture, freshly initialised.
+    pub fn for_config(device: Device, bert: &BertConfig, config: &ModelConfig) -> StanceNet {
+        StanceNet::new(
+            device,
+            bert,
+            config.labels.speaker.len(),
+            config.labels.stance.len(),
+            config.pooling,
+            config.dropout,
+        )
     }
 
     /// The encoder's last hidden states, shape `[batch, len, hidden]`.
@@ -240,14 +253,7 @@ impl Classifier {
             let _rng = TORCH_RNG
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            StanceNet::new(
-                device,
-                &base.config,
-                config.labels.speaker.len(),
-                config.labels.stance.len(),
-                config.pooling,
-                config.dropout,
-            )
+            StanceNet::for_config(device, &base.config, &config)
         };
         let vars = net.vs.variables();
         let mut loaded = std::collections::BTreeSet::new();

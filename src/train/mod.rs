@@ -206,18 +206,11 @@ pub fn train(
     check_data(train, dev, &config)?;
     let device = opts.device.resolve()?;
     tch::manual_seed(opts.seed as i64);
-    let net = StanceNet::new(
-        device,
-        &base.config,
-        config.labels.speaker.len(),
-        config.labels.stance.len(),
-        config.pooling,
-        config.dropout,
-    );
+    let net = StanceNet::for_config(device, &base.config, &config);
     weights::load_into(
         &net.vs.variables(),
         &base.weights_path(),
-        &["embeddings.position_ids", "pooler."],
+        crate::model::UNUSED_BASE_TENSORS,
     )?;
     let tokenizer = QuoteTokenizer::from_file(&base.tokenizer_path(), opts.max_length)?;
     let mut clf = Classifier::from_parts(net, tokenizer, config, device, PathBuf::new());
@@ -314,24 +307,18 @@ pub fn train(
             let refs: Vec<&Tokenized> = chunk.iter().map(|&i| &train_items[i]).collect();
             let (ids, mask) = batch_tensors(&refs, device);
             let logits = clf.net().forward(&ids, &mask, true)?;
-            let targets = |truth: &[usize]| {
+            let head_loss = |logits: &Tensor, truth: &[usize], weights: &Tensor| {
                 let t: Vec<i64> = chunk.iter().map(|&i| truth[i] as i64).collect();
-                Tensor::from_slice(&t).to_device(device)
+                logits.cross_entropy_loss::<Tensor>(
+                    &Tensor::from_slice(&t).to_device(device),
+                    Some(weights.shallow_clone()),
+                    tch::Reduction::Mean,
+                    -100,
+                    0.0,
+                )
             };
-            let speaker_loss = logits.speaker.cross_entropy_loss::<Tensor>(
-                &targets(&speaker_truth),
-                Some(loss_weights[0].shallow_clone()),
-                tch::Reduction::Mean,
-                -100,
-                0.0,
-            );
-            let stance_loss = logits.stance.cross_entropy_loss::<Tensor>(
-                &targets(&stance_truth),
-                Some(loss_weights[1].shallow_clone()),
-                tch::Reduction::Mean,
-                -100,
-                0.0,
-            );
+            let speaker_loss = head_loss(&logits.speaker, &speaker_truth, &loss_weights[0]);
+            let stance_loss = head_loss(&logits.stance, &stance_truth, &loss_weights[1]);
             let loss = speaker_loss * opts.speaker_weight + stance_loss * opts.stance_weight;
             opt.zero_grad()?;
             loss.backward();
