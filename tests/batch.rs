@@ -186,6 +186,7 @@ fn csv_with_quoted_commas_and_newlines_keeps_columns_and_order() {
         .as_str()
         .unwrap()
         .contains("4 fields, the header has 3"));
+    assert_eq!(recs[2]["id"], "q3", "a bad row keeps its own id");
     assert_eq!(recs[3]["id"], "q4");
     // CSV out: header plus one row per record, carried columns kept.
     let out_csv = tmp.path().join("out.csv");

@@ -238,9 +238,17 @@ fn csv_record(
     let line = rec.position().map_or(0, |p| p.line() as usize);
     let number = Value::from(index + 1);
     if rec.len() != header.len() {
+        // Keep the row's own id when its id column can still be read.
+        let id = header
+            .iter()
+            .position(|h| h == "id")
+            .and_then(|k| rec.get(k))
+            .and_then(|f| std::str::from_utf8(f).ok())
+            .filter(|f| !f.is_empty())
+            .map_or(number, Value::from);
         return error_record(
             index,
-            number,
+            id,
             format!(
                 "line {line}: {} fields, the header has {} (unbalanced quotes?)",
                 rec.len(),
@@ -329,6 +337,7 @@ mod tests {
         assert_eq!(recs[1].text, Ok("Two\nlines".into()));
         let e = recs[2].text.as_ref().unwrap_err();
         assert!(e.contains("line 5") && e.contains("4 fields"), "{e}");
+        assert_eq!(recs[2].id, Value::from("q3"));
         assert_eq!(recs[3].id, Value::from("q4"));
     }
 
