@@ -38,6 +38,7 @@ fn load() -> Classifier {
         base_dir: Some(root().join("models/base/all-minilm-l6-v2")),
         device: stance::model::device::DeviceChoice::Cpu,
         limits: None,
+        fast_only: true,
     };
     Classifier::load(&root().join("models/default"), &options).expect("default model")
 }

@@ -263,3 +263,40 @@ fn int8_scores_stay_close_to_f32() {
         }
     }
 }
+
+#[test]
+fn fast_only_load_scores_like_the_full_load() {
+    let dir = common::root().join("models/default");
+    let full = load(&dir).unwrap();
+    let lean = Classifier::load(
+        &dir,
+        &LoadOptions {
+            base_dir: Some(base_dir()),
+            fast_only: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let quotes: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
+    for (a, b) in full
+        .classify(&quotes)
+        .unwrap()
+        .iter()
+        .zip(&lean.classify(&quotes).unwrap())
+    {
+        let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+        assert_eq!((&a.speaker, &a.stance), (&b.speaker, &b.stance));
+        for (x, y) in a.scores.stance.0.iter().zip(&b.scores.stance.0) {
+            assert!((x.1 - y.1).abs() < 1e-6, "{x:?} vs {y:?}");
+        }
+    }
+    // rust-bert's encoder is not built in this mode, and says so.
+    let t = lean.tokenize("We will appeal.").unwrap();
+    let (ids, mask) = batch_tensors(&[&t], lean.device());
+    let err = lean
+        .net()
+        .hidden_states(&ids, &mask, false)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("inference only"), "{err}");
+}

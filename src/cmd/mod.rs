@@ -86,6 +86,7 @@ impl GlobalArgs {
             base_dir: self.base.clone(),
             device: self.device,
             limits: Some(limits),
+            fast_only: true,
         };
         let dir = self.model_dir();
         let mut clf = Classifier::load(&dir, &options)

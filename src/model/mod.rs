@@ -32,7 +32,9 @@ pub const UNUSED_BASE_TENSORS: &[&str] = &["embeddings.position_ids", "pooler."]
 pub struct StanceNet {
     /// All variables (encoder and heads).
     pub vs: nn::VarStore,
-    encoder: BertModel<BertEmbeddings>,
+    /// rust-bert's encoder; `None` in a network built for inference only
+    /// (see [`StanceNet::for_inference`]), which scores through [`fast`].
+    encoder: Option<BertModel<BertEmbeddings>>,
     speaker_head: nn::Linear,
     stance_head: nn::Linear,
     pooling: Pooling,
@@ -72,8 +74,29 @@ impl StanceNet {
         dropout: f64,
     ) -> StanceNet {
         let vs = nn::VarStore::new(device);
+        let encoder = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), bert, false);
+        StanceNet::with_heads(
+            vs,
+            Some(encoder),
+            bert,
+            n_speaker,
+            n_stance,
+            pooling,
+            dropout,
+        )
+    }
+
+    /// Adds freshly initialised heads to a VarStore holding the encoder.
+    fn with_heads(
+        vs: nn::VarStore,
+        encoder: Option<BertModel<BertEmbeddings>>,
+        bert: &BertConfig,
+        n_speaker: usize,
+        n_stance: usize,
+        pooling: Pooling,
+        dropout: f64,
+    ) -> StanceNet {
         let root = vs.root();
-        let encoder = BertModel::<BertEmbeddings>::new_with_optional_pooler(&root, bert, false);
         let hidden = bert.hidden_size;
         let speaker_head = nn::linear(
             &root / "speaker_head",
@@ -99,6 +122,36 @@ impl StanceNet {
         }
     }
 
+    /// Builds the network for inference only: the encoder's variables are
+    /// created straight from the safetensors file `encoder_weights` (no
+    /// random initialisation to overwrite, which is most of a model load),
+    /// and rust-bert's encoder is not built, so scoring goes through the
+    /// fast path. Returns the network and the variable names created.
+    pub fn for_inference(
+        device: Device,
+        bert: &BertConfig,
+        config: &ModelConfig,
+        encoder_weights: &Path,
+    ) -> Result<(StanceNet, Vec<String>)> {
+        let vs = nn::VarStore::new(device);
+        let names = weights::create_from(
+            &vs.root(),
+            encoder_weights,
+            &["embeddings.", "encoder."],
+            UNUSED_BASE_TENSORS,
+        )?;
+        let net = StanceNet::with_heads(
+            vs,
+            None,
+            bert,
+            config.labels.speaker.len(),
+            config.labels.stance.len(),
+            config.pooling,
+            config.dropout,
+        );
+        Ok((net, names))
+    }
+
     /// Builds the network a model config describes (labels, pooling,
     /// dropout) on the base encoder's architecture, freshly initialised.
     pub fn for_config(device: Device, bert: &BertConfig, config: &ModelConfig) -> StanceNet {
@@ -117,9 +170,14 @@ impl StanceNet {
     /// The attention mask is passed to the encoder, so padding does not
     /// change the states of real tokens.
     pub fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
-        let out =
-            self.encoder
-                .forward_t(Some(ids), Some(mask), None, None, None, None, None, train)?;
+        let Some(encoder) = &self.encoder else {
+            return Err(StanceError::Invalid(
+                "this network was built for inference only (LoadOptions::fast_only): \
+                 rust-bert's encoder is not available"
+                    .into(),
+            ));
+        };
+        let out = encoder.forward_t(Some(ids), Some(mask), None, None, None, None, None, train)?;
         Ok(out.hidden_state)
     }
 
@@ -198,6 +256,11 @@ pub struct LoadOptions {
     pub device: device::DeviceChoice,
     /// Batch limits for scoring.
     pub limits: Option<BatchLimits>,
+    /// Build only what scoring needs: the encoder's variables come straight
+    /// from the weights files and rust-bert's `BertModel` is not built (a
+    /// faster start). Such a classifier cannot score with the fast path
+    /// disabled; training builds its own network.
+    pub fast_only: bool,
 }
 
 /// A loaded classifier: network, tokenizer and config.
@@ -249,15 +312,26 @@ impl Classifier {
             .unwrap_or_else(base::default_base_dir);
         let base = BaseEncoder::open(&base_dir, Some(&config.base))?;
         let device = options.device.resolve()?;
+        let mut loaded = std::collections::BTreeSet::new();
         let net = {
             let _rng = TORCH_RNG
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            StanceNet::for_config(device, &base.config, &config)
+            if options.fast_only {
+                let source = match config.tuning {
+                    TuneMode::Full => weights_path.clone(),
+                    _ => base.weights_path(),
+                };
+                let (net, names) =
+                    StanceNet::for_inference(device, &base.config, &config, &source)?;
+                loaded.extend(names);
+                net
+            } else {
+                StanceNet::for_config(device, &base.config, &config)
+            }
         };
         let vars = net.vs.variables();
-        let mut loaded = std::collections::BTreeSet::new();
-        if config.tuning != TuneMode::Full {
+        if config.tuning != TuneMode::Full && !options.fast_only {
             loaded.extend(weights::load_into(
                 &vars,
                 &base.weights_path(),

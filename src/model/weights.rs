@@ -9,16 +9,14 @@ use std::collections::HashMap;
 use std::path::Path;
 use tch::{Kind, Tensor};
 
-/// Copies the tensors of the safetensors file `path` into `vars` (by name).
-///
-/// Tensors whose name starts with one of `skip` are ignored (e.g. the base
-/// encoder's unused pooler). Every other tensor must match a variable by
-/// name and shape. Returns the names that were loaded.
-pub fn load_into(
-    vars: &HashMap<String, Tensor>,
+/// Calls `f(name, tensor)` for every tensor of the safetensors file `path`
+/// whose name starts with none of `skip`, in name order. A corrupt file or a
+/// tensor of a non-float type is an error naming the file and the tensor.
+fn for_each_tensor(
     path: &Path,
     skip: &[&str],
-) -> Result<Vec<String>> {
+    mut f: impl FnMut(&str, Tensor) -> Result<()>,
+) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|e| StanceError::io(path, e))?;
     let bad = |message: String| StanceError::BadWeights {
         path: path.to_path_buf(),
@@ -29,7 +27,6 @@ pub fn load_into(
             "not a valid safetensors file (truncated or corrupt?): {e:?}"
         ))
     })?;
-    let mut loaded = Vec::new();
     let mut names = file.names();
     names.sort();
     for name in names {
@@ -39,18 +36,7 @@ pub fn load_into(
         let view = file
             .tensor(name)
             .map_err(|e| bad(format!("tensor '{name}': {e:?}")))?;
-        let Some(var) = vars.get(name.as_str()) else {
-            return Err(bad(format!(
-                "tensor '{name}' is not a variable of this model (wrong architecture?)"
-            )));
-        };
         let shape: Vec<i64> = view.shape().iter().map(|&d| d as i64).collect();
-        if shape != var.size() {
-            return Err(bad(format!(
-                "tensor '{name}' has shape {shape:?}, the model expects {:?}",
-                var.size()
-            )));
-        }
         let kind = match view.dtype() {
             Dtype::F32 => Kind::Float,
             Dtype::F16 => Kind::Half,
@@ -62,12 +48,80 @@ pub fn load_into(
                 )))
             }
         };
-        let src = Tensor::f_from_data_size(view.data(), &shape, kind)?;
+        let tensor = Tensor::f_from_data_size(view.data(), &shape, kind)?;
+        f(name, tensor)?;
+    }
+    Ok(())
+}
+
+/// Copies the tensors of the safetensors file `path` into `vars` (by name).
+///
+/// Tensors whose name starts with one of `skip` are ignored (e.g. the base
+/// encoder's unused pooler). Every other tensor must match a variable by
+/// name and shape. Returns the names that were loaded.
+pub fn load_into(
+    vars: &HashMap<String, Tensor>,
+    path: &Path,
+    skip: &[&str],
+) -> Result<Vec<String>> {
+    let mut loaded = Vec::new();
+    for_each_tensor(path, skip, |name, src| {
+        let bad = |message: String| StanceError::BadWeights {
+            path: path.to_path_buf(),
+            message,
+        };
+        let Some(var) = vars.get(name) else {
+            return Err(bad(format!(
+                "tensor '{name}' is not a variable of this model (wrong architecture?)"
+            )));
+        };
+        if src.size() != var.size() {
+            return Err(bad(format!(
+                "tensor '{name}' has shape {:?}, the model expects {:?}",
+                src.size(),
+                var.size()
+            )));
+        }
         let mut var = var.shallow_clone();
         tch::no_grad(|| var.f_copy_(&src))?;
         loaded.push(name.to_string());
-    }
+        Ok(())
+    })?;
     Ok(loaded)
+}
+
+/// Creates f32 variables under `root` from the tensors of `path` whose
+/// names start with one of `prefixes` (and with none of `skip`), copying the
+/// data: no random initialisation first. Returns the names created.
+pub fn create_from(
+    root: &tch::nn::Path,
+    path: &Path,
+    prefixes: &[&str],
+    skip: &[&str],
+) -> Result<Vec<String>> {
+    let mut created = Vec::new();
+    for_each_tensor(path, skip, |name, src| {
+        if !prefixes.iter().any(|p| name.starts_with(p)) {
+            return Ok(());
+        }
+        let mut parts: Vec<&str> = name.split('.').collect();
+        let leaf = parts.pop().unwrap_or(name);
+        let Some((first, rest)) = parts.split_first() else {
+            return Err(StanceError::BadWeights {
+                path: path.to_path_buf(),
+                message: format!("tensor '{name}' has no module path"),
+            });
+        };
+        let mut p = root.sub(*first);
+        for part in rest {
+            p = p.sub(*part);
+        }
+        let src = src.to_kind(Kind::Float);
+        let _ = p.f_var_copy(leaf, &src)?;
+        created.push(name.to_string());
+        Ok(())
+    })?;
+    Ok(created)
 }
 
 /// Writes `tensors` (name, tensor) to a safetensors file at `path`, on the
