@@ -84,8 +84,7 @@ pub fn read_labeled(path: &Path, labels: &Labels) -> Result<LabeledFile> {
         let line = line.map_err(|e| StanceError::io(path, e))?;
         let number = line.number;
         match line.text.and_then(|t| parse_line(&t, number, labels)) {
-            Ok(Some(q)) => out.records.push(q),
-            Ok(None) => {}
+            Ok(q) => out.records.push(q),
             Err(message) => out.problems.push(Problem {
                 path: path.to_path_buf(),
                 line: number,
@@ -98,12 +97,12 @@ pub fn read_labeled(path: &Path, labels: &Labels) -> Result<LabeledFile> {
     Ok(out)
 }
 
-/// Parses one line; `Ok(None)` for a trailing empty line.
+/// Parses one line into a labeled quote, or says what is wrong with it.
 fn parse_line(
     text: &str,
     number: usize,
     labels: &Labels,
-) -> std::result::Result<Option<LabeledQuote>, String> {
+) -> std::result::Result<LabeledQuote, String> {
     if text.trim().is_empty() {
         return Err("blank line".into());
     }
@@ -149,14 +148,14 @@ fn parse_line(
         Some(serde_json::Value::String(s)) => Some(s.clone()),
         Some(other) => return Err(format!("field \"dispute\" must be a string, is {other}")),
     };
-    Ok(Some(LabeledQuote {
+    Ok(LabeledQuote {
         id,
         text: quote,
         speaker,
         stance,
         dispute,
         line: number,
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -64,38 +64,16 @@ impl HeadLogits {
 }
 
 impl StanceNet {
-    /// Builds the network with freshly initialised weights on `device`.
-    pub fn new(
-        device: Device,
-        bert: &BertConfig,
-        n_speaker: usize,
-        n_stance: usize,
-        pooling: Pooling,
-        dropout: f64,
-    ) -> StanceNet {
-        let vs = nn::VarStore::new(device);
-        let encoder = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), bert, false);
-        StanceNet::with_heads(
-            vs,
-            Some(encoder),
-            bert,
-            n_speaker,
-            n_stance,
-            pooling,
-            dropout,
-        )
-    }
-
-    /// Adds freshly initialised heads to a VarStore holding the encoder.
+    /// Adds freshly initialised heads (label counts, pooling and dropout of
+    /// `config`) to a VarStore holding the encoder.
     fn with_heads(
         vs: nn::VarStore,
         encoder: Option<BertModel<BertEmbeddings>>,
         bert: &BertConfig,
-        n_speaker: usize,
-        n_stance: usize,
-        pooling: Pooling,
-        dropout: f64,
+        config: &ModelConfig,
     ) -> StanceNet {
+        let (n_speaker, n_stance) = (config.labels.speaker.len(), config.labels.stance.len());
+        let (pooling, dropout) = (config.pooling, config.dropout);
         let root = vs.root();
         let hidden = bert.hidden_size;
         let speaker_head = nn::linear(
@@ -140,29 +118,16 @@ impl StanceNet {
             &["embeddings.", "encoder."],
             UNUSED_BASE_TENSORS,
         )?;
-        let net = StanceNet::with_heads(
-            vs,
-            None,
-            bert,
-            config.labels.speaker.len(),
-            config.labels.stance.len(),
-            config.pooling,
-            config.dropout,
-        );
+        let net = StanceNet::with_heads(vs, None, bert, config);
         Ok((net, names))
     }
 
     /// Builds the network a model config describes (labels, pooling,
     /// dropout) on the base encoder's architecture, freshly initialised.
     pub fn for_config(device: Device, bert: &BertConfig, config: &ModelConfig) -> StanceNet {
-        StanceNet::new(
-            device,
-            bert,
-            config.labels.speaker.len(),
-            config.labels.stance.len(),
-            config.pooling,
-            config.dropout,
-        )
+        let vs = nn::VarStore::new(device);
+        let encoder = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), bert, false);
+        StanceNet::with_heads(vs, Some(encoder), bert, config)
     }
 
     /// The encoder's last hidden states, shape `[batch, len, hidden]`.
@@ -657,13 +622,6 @@ pub fn save_model_dir(
 pub fn init_model_dir(out: &Path, base_dir: Option<&Path>, seed: u64, force: bool) -> Result<()> {
     let base_dir = base_dir.map_or_else(base::default_base_dir, Path::to_path_buf);
     let base = BaseEncoder::open(&base_dir, None)?;
-    let net = {
-        let _rng = TORCH_RNG
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        tch::manual_seed(seed as i64);
-        StanceNet::new(Device::Cpu, &base.config, 2, 3, Pooling::Mean, 0.1)
-    };
     let mut training = std::collections::BTreeMap::new();
     training.insert("seed".to_string(), serde_json::json!(seed));
     training.insert(
@@ -682,6 +640,13 @@ pub fn init_model_dir(out: &Path, base_dir: Option<&Path>, seed: u64, force: boo
         weights_sha256: String::new(),
         training,
         metrics: Default::default(),
+    };
+    let net = {
+        let _rng = TORCH_RNG
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        tch::manual_seed(seed as i64);
+        StanceNet::for_config(Device::Cpu, &base.config, &config)
     };
     save_model_dir(&net, &config, out, force)
 }
