@@ -46,9 +46,31 @@ else
   say "linked .venv -> $VENV"
 fi
 torch_dir="$(.venv/bin/python -c 'import os, torch; print(os.path.dirname(torch.__file__))')"
-if [ "$(readlink .libtorch 2>/dev/null)" != "$torch_dir" ]; then
-  rm -f .libtorch
-  ln -s "$torch_dir" .libtorch
+# .libtorch is the libtorch that the build sees: torch's headers and its
+# CPU libraries, linked from the venv. The CUDA libraries are left out on
+# purpose, so the binary does not map about 2 GB of them at every start;
+# stance loads libtorch_cuda.so from the venv's torch folder at run time
+# when a GPU is asked for or present (src/model/device.rs).
+libtorch_ok() {
+  [ -d .libtorch ] && [ ! -L .libtorch ] &&
+    [ "$(readlink .libtorch/include)" = "$torch_dir/include" ] &&
+    [ -e .libtorch/lib/libtorch_cpu.so ] && [ ! -e .libtorch/lib/libtorch_cuda.so ]
+}
+if ! libtorch_ok; then
+  if [ -L .libtorch ]; then
+    # An older layout linked the whole torch folder: torch-sys must
+    # re-detect that CUDA is now absent from the build's view.
+    cargo clean --release -p torch-sys --quiet 2>/dev/null || true
+  fi
+  rm -rf .libtorch
+  mkdir -p .libtorch/lib
+  ln -s "$torch_dir/include" .libtorch/include
+  for f in "$torch_dir"/lib/*; do
+    case "$(basename "$f")" in
+      *cuda* | *nvrtc* | *cusparse* | libtorch_python.so) ;;
+      *) ln -s "$f" ".libtorch/lib/$(basename "$f")" ;;
+    esac
+  done
 fi
 abi="$(.venv/bin/python -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')"
 if [ "$abi" != 0 ]; then

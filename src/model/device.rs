@@ -1,6 +1,8 @@
 //! Choosing the libtorch device and thread count.
 
 use crate::error::{Result, StanceError};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use tch::Device;
 
 /// Where the model runs.
@@ -20,8 +22,17 @@ impl DeviceChoice {
     pub fn resolve(self) -> Result<Device> {
         match self {
             DeviceChoice::Cpu => Ok(Device::Cpu),
-            DeviceChoice::Auto => Ok(Device::cuda_if_available()),
+            DeviceChoice::Auto => {
+                // Without an NVIDIA driver there is nothing to find, and the
+                // CUDA libraries are not worth loading just to be told so.
+                if nvidia_driver_present() && cuda_backend().is_ok() && tch::Cuda::is_available() {
+                    Ok(Device::Cuda(0))
+                } else {
+                    Ok(Device::Cpu)
+                }
+            }
             DeviceChoice::Cuda => {
+                cuda_backend().map_err(|e| StanceError::Invalid(format!("--device cuda: {e}")))?;
                 if tch::Cuda::is_available() {
                     Ok(Device::Cuda(0))
                 } else {
@@ -32,6 +43,64 @@ impl DeviceChoice {
             }
         }
     }
+}
+
+/// Whether this machine has an NVIDIA kernel driver loaded.
+fn nvidia_driver_present() -> bool {
+    Path::new("/proc/driver/nvidia").exists() || Path::new("/dev/nvidiactl").exists()
+}
+
+/// Loads libtorch's CUDA backend into the process, once.
+///
+/// The binary is linked against libtorch's CPU libraries only (see
+/// `build.rs` and `scripts/setup.sh`): libtorch_cuda.so and the CUDA
+/// libraries it pulls in are about 2 GB, and mapping them at every start
+/// doubled the start-up time of `stance classify`. Loading
+/// libtorch_cuda.so with `RTLD_GLOBAL` registers its CUDA kernels and hooks
+/// with the libtorch already in the process, after which tch's CUDA calls
+/// work as if it had been linked. When the build linked it anyway (a
+/// LIBTORCH with the CUDA libraries in its lib folder), this finds it
+/// already loaded.
+pub fn cuda_backend() -> std::result::Result<(), String> {
+    static LOADED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    LOADED.get_or_init(load_cuda_backend).clone()
+}
+
+fn load_cuda_backend() -> std::result::Result<(), String> {
+    let path = cuda_library_path()?;
+    // SAFETY: libtorch_cuda.so is the CUDA half of the same libtorch build
+    // the binary is linked against (found beside the real libtorch_cpu.so).
+    // Its initialisers only register CUDA kernels and hooks with libtorch;
+    // the handle is never closed, so nothing it registered is unloaded.
+    let library = unsafe {
+        libloading::os::unix::Library::open(
+            Some(&path),
+            libloading::os::unix::RTLD_NOW | libloading::os::unix::RTLD_GLOBAL,
+        )
+    }
+    .map_err(|e| {
+        format!(
+            "cannot load libtorch's CUDA library {}: {e}",
+            path.display()
+        )
+    })?;
+    std::mem::forget(library);
+    Ok(())
+}
+
+/// Where libtorch_cuda.so lies: beside the libtorch_cpu.so that the binary
+/// was linked against, following the links of `.libtorch/lib` to the torch
+/// package.
+fn cuda_library_path() -> std::result::Result<PathBuf, String> {
+    let lib_dir = option_env!("STANCE_LIBTORCH_LIB")
+        .ok_or_else(|| "this build does not know where libtorch is".to_string())?;
+    let cpu = Path::new(lib_dir).join("libtorch_cpu.so");
+    let real = std::fs::canonicalize(&cpu)
+        .map_err(|e| format!("cannot find libtorch at {}: {e}", cpu.display()))?;
+    let dir = real
+        .parent()
+        .ok_or_else(|| format!("{} has no folder", real.display()))?;
+    Ok(dir.join("libtorch_cuda.so"))
 }
 
 /// Sets libtorch's intra-op thread count; `None` keeps libtorch's default
@@ -60,4 +129,16 @@ pub enum Precision {
     /// int8 dynamic quantization of the encoder's linear layers (fbgemm,
     /// CPU only): int8 weights, activations quantized on the fly.
     Int8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cuda_library_is_found_beside_libtorch() {
+        let path = cuda_library_path().unwrap();
+        assert!(path.ends_with("libtorch_cuda.so"));
+        assert!(path.exists(), "{} is missing", path.display());
+    }
 }
