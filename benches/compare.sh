@@ -8,7 +8,9 @@
 # is missing, installs the pinned Python packages into .venv when they are not
 # importable, writes N quotes drawn from data/*.jsonl, exports the ONNX graphs
 # once (cached in bench-out/onnx/), runs each system in turn with THREADS
-# threads and batches of 32 on the CPU, and prints a Markdown table.
+# threads and batches of 32 on the CPU, measures the machine's GEMM peak
+# (benches/reference/peak.py), and prints Markdown tables: quotes/s and ratios,
+# then tokens/s, GFLOP/s and the share of the peak.
 # Everything it writes goes under bench-out/ (git-ignored).
 #
 # stance is timed from outside (date +%s.%N around the whole command), so its
@@ -123,7 +125,12 @@ run_ref "$OUT/ref-onnxruntime-fp32-out.jsonl" "$REF/onnx_runtime.py" "$QUOTES" -
 say "running onnxruntime-int8"
 run_ref "$OUT/ref-onnxruntime-int8-out.jsonl" "$REF/onnx_runtime.py" "$QUOTES" --model "$OUT/onnx/stance-int8.onnx"
 
-# 7. the table
+# 7. the machine's practical peak (best libtorch GEMM rate, same threads)
+say "measuring the GEMM peak"
+PEAK="$($PY "$REF/peak.py" --threads "$THREADS" 2> "$OUT/peak.log")" ||
+  { cat "$OUT/peak.log" >&2; PEAK='{}'; }
+
+# 8. the table
 CPU_MODEL="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 SOCKETS="$(lscpu | sed -n 's/^Socket(s): *//p' | head -1)"
 CORES="$(lscpu | sed -n 's/^Core(s) per socket: *//p' | head -1)"
@@ -131,9 +138,10 @@ TPC="$(lscpu | sed -n 's/^Thread(s) per core: *//p' | head -1)"
 VERSION="$("$STANCE" --version 2>/dev/null || echo stance)"
 $PY - "$RESULTS" "$N" "$THREADS" "$BATCH" "${CPU_MODEL:-unknown CPU}" "$(nproc)" \
   "$(( ${SOCKETS:-1} * ${CORES:-0} ))" "${TPC:-?}" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-  "$LOAD_AVG" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')" "$VERSION" <<'PY'
+  "$LOAD_AVG" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')" "$VERSION" "$PEAK" <<'PY'
 import json, sys
-results, n, threads, batch, cpu, ncpu, cores, tpc, date, load, load_end, version = sys.argv[1:]
+results, n, threads, batch, cpu, ncpu, cores, tpc, date, load, load_end, version, peak = sys.argv[1:]
+peak = json.loads(peak or "{}")
 rows = [json.loads(l) for l in open(results) if l.strip()]
 by = {r["system"]: r for r in rows}
 meta = json.load(open("models/default/stance.json"))
@@ -201,4 +209,37 @@ for r in rows:
 print("- references: scoring loop only (tokenization + forward + pooling + heads + softmax), "
       "after one warm-up batch; model load excluded; quotes in input order, dynamic padding per batch")
 print("- stance ratio = stance f32 quotes/s / that system's quotes/s (above 1: stance is faster)")
+
+# Compute: FLOPs per token of the encoder, tokens/s and the share of the
+# machine's GEMM peak each system reaches.
+t = by.get("transformers-fp32")
+if t and t.get("tokens"):
+    cfg = json.load(open("models/base/all-minilm-l6-v2/config.json"))
+    h, inter, layers = cfg["hidden_size"], cfg["intermediate_size"], cfg["num_hidden_layers"]
+    tpq = t["tokens"] / t["quotes"]
+    linear = 2 * layers * (4 * h * h + 2 * h * inter)   # Q, K, V, O and the two FFN matrices
+    attention = 2 * layers * 2 * tpq * h                 # scores and weighted sum, at the mean length
+    flops = linear + attention
+    print()
+    print(f"### compute ({tpq:.1f} real tokens per quote)")
+    print()
+    print(f"- encoder FLOPs per token: {flops / 1e6:.1f} M "
+          f"({linear / 1e6:.1f} M in the linear layers, {attention / 1e6:.2f} M in attention at the mean length; "
+          f"pooling and heads are negligible; padding not counted)")
+    f32p, bf16p = peak.get("f32_gflops"), peak.get("bf16_gflops")
+    if f32p:
+        print(f"- this machine's practical peak with {threads} threads (best libtorch GEMM, "
+              f"benches/reference/peak.py): f32 {f32p:.0f} GFLOP/s, bf16 {bf16p:.0f} GFLOP/s")
+    print()
+    print("| system | tokens/s | GFLOP/s | share of the f32 GEMM peak | share of the bf16 GEMM peak |")
+    print("|---|---:|---:|---:|---:|")
+    for r in rows:
+        tps = r["quotes_per_s"] * tpq
+        gf = tps * flops / 1e9
+        a = f"{100 * gf / f32p:.0f}%" if f32p else "?"
+        b = f"{100 * gf / bf16p:.0f}%" if bf16p else "?"
+        print(f"| {r['system']} | {tps:.0f} | {gf:.1f} | {a} | {b} |")
+    print()
+    print("- int8 runs its linear layers in int8 (fbgemm), so its share of a float peak "
+          "is an effective rate, not a like-for-like one")
 PY

@@ -66,6 +66,20 @@ fn check_statement(name: &str, i: usize, got: &Statement, want: &Value) {
         "{at}: start"
     );
     assert_eq!(got.end as u64, want["end"].as_u64().unwrap(), "{at}: end");
+    let parts: Vec<(u64, u64)> = want["parts"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| (p[0].as_u64().unwrap(), p[1].as_u64().unwrap()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let got_parts: Vec<(u64, u64)> = got
+        .parts
+        .iter()
+        .map(|&(a, b)| (a as u64, b as u64))
+        .collect();
+    assert_eq!(got_parts, parts, "{at}: parts");
     assert_eq!(
         got.source.as_deref(),
         want["source"].as_str(),
@@ -85,12 +99,29 @@ fn fixtures_give_the_expected_statements_offsets_and_sources() {
         let want = expected(name);
         let got = extract(&text);
         for s in &got {
+            let written = if s.parts.is_empty() {
+                char_slice(&text, s.start, s.end)
+            } else {
+                assert_eq!(
+                    s.parts[0].0, s.start,
+                    "{name}: first part starts the statement"
+                );
+                assert_eq!(
+                    s.parts.last().unwrap().1,
+                    s.end,
+                    "{name}: last part ends it"
+                );
+                let parts: Vec<String> = s
+                    .parts
+                    .iter()
+                    .map(|&(a, b)| char_slice(&text, a, b))
+                    .collect();
+                parts.join(", ")
+            };
             assert_eq!(
-                char_slice(&text, s.start, s.end),
-                s.text,
-                "{name}: offsets {}..{} do not give the text",
-                s.start,
-                s.end
+                written, s.text,
+                "{name}: offsets {}..{} (parts {:?}) do not give the text",
+                s.start, s.end, s.parts
             );
         }
         let texts: Vec<&str> = got.iter().map(|s| s.text.as_str()).collect();
@@ -142,24 +173,22 @@ fn cli_json_gives_every_field_and_the_clear_labels() {
         for (i, (r, w)) in records.iter().zip(&want).enumerate() {
             let at = format!("{name} statement {}", i + 1);
             let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
-            assert_eq!(
-                keys,
-                [
-                    "id",
-                    "text",
-                    "start",
-                    "end",
-                    "source",
-                    "source_kind",
-                    "speaker",
-                    "speaker_score",
-                    "stance",
-                    "stance_score",
-                    "scores",
-                    "speaker_disagrees"
-                ],
-                "{at}"
-            );
+            let mut expected_keys = vec!["id", "text", "start", "end"];
+            if w.get("parts").is_some() {
+                expected_keys.push("parts");
+                assert_eq!(r["parts"], w["parts"], "{at}: parts");
+            }
+            expected_keys.extend([
+                "source",
+                "source_kind",
+                "speaker",
+                "speaker_score",
+                "stance",
+                "stance_score",
+                "scores",
+                "speaker_disagrees",
+            ]);
+            assert_eq!(keys, expected_keys, "{at}");
             assert_eq!(r["id"], Value::from(i + 1), "{at}");
             for key in ["text", "start", "end", "source", "source_kind"] {
                 assert_eq!(r[key], w[key], "{at}: {key}");
@@ -243,7 +272,9 @@ fn stdin_article_is_read_with_dash() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 5);
+    // As many statements as the fixture expects (a split sentence is one).
+    let want = expected("curly-split").len();
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), want);
 }
 
 #[test]

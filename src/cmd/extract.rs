@@ -108,6 +108,9 @@ pub fn json_record(
     map.insert("text".into(), json!(statement.text));
     map.insert("start".into(), json!(statement.start));
     map.insert("end".into(), json!(statement.end));
+    if !statement.parts.is_empty() {
+        map.insert("parts".into(), json!(statement.parts));
+    }
     map.insert("source".into(), json!(statement.source));
     map.insert("source_kind".into(), json!(statement.source_kind));
     match result {
@@ -143,7 +146,20 @@ fn write_block(
     flat_text: &str,
     result: &Result<Prediction, String>,
 ) -> std::io::Result<()> {
-    writeln!(out, "[{id}] chars {}..{}", statement.start, statement.end)?;
+    if statement.parts.is_empty() {
+        writeln!(out, "[{id}] chars {}..{}", statement.start, statement.end)?;
+    } else {
+        let parts: Vec<String> = statement
+            .parts
+            .iter()
+            .map(|(s, e)| format!("{s}..{e}"))
+            .collect();
+        writeln!(
+            out,
+            "[{id}] chars {} (one sentence quoted in parts)",
+            parts.join(", ")
+        )?;
+    }
     match &statement.source {
         Some(source) => writeln!(
             out,

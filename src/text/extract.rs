@@ -7,7 +7,10 @@
 //! * **Direct quotes** in straight (`"..."`) or curly (`“...”`) double
 //!   quotes, or guillemets (`«...»`). Each quoted span is its own statement,
 //!   so a quote split by its attribution (`“...,” the company said. “...”`)
-//!   gives two statements with the same source. A quote may run over several
+//!   gives two statements with the same source, except one sentence cut in
+//!   two by an attribution without a sentence end (`“The risk is real,” the
+//!   minister said, “and the recall must go ahead.”`): its parts are joined
+//!   into one statement ([`Statement::parts`]). A quote may run over several
 //!   sentences. Single quotes inside a quote (`‘...’`) stay part of it, and
 //!   so does a double-quoted span inside a curly one. A quote that is never
 //!   closed runs to the end of its paragraph, never further; an opening mark
@@ -37,9 +40,10 @@
 //! leading global cybersecurity firm`), or the name after a verb that
 //! follows a quote (`,” said John Smith`). A quote without an attribution
 //! in its own sentence takes the source of the sentence before it (which
-//! covers split quotes), else of the sentence after it. `it` and `they`
-//! are replaced by the last source named in the same or the previous
-//! paragraph. [`SourceKind`] is read from the source's words
+//! covers split quotes), else of the sentence after it. `it` and `they`,
+//! and a document with a definite determiner (`the statement`, `its
+//! letter`), are replaced by the last source named in the same or the
+//! previous paragraph. [`SourceKind`] is read from the source's words
 //! ([`source_kind`]); a bare name takes the kind the article gave it
 //! elsewhere (`Kaspersky, a ... firm` makes a later `Kaspersky` a company).
 //!
@@ -69,6 +73,9 @@ const ATTRIBUTION_WINDOW: usize = 12;
 /// The longest sentence (in tokens) reported whole (for a mid-sentence
 /// attribution or `according to`).
 const MAX_SENTENCE_TOKENS: usize = 120;
+/// The longest attribution (in chars) between the two parts of a quoted
+/// sentence that are joined into one statement.
+const MAX_SPLIT_GAP: usize = 100;
 /// The most words of a source.
 const MAX_SOURCE_WORDS: usize = 10;
 /// The fewest words of a reported statement.
@@ -132,6 +139,14 @@ pub struct Statement {
     pub source: Option<String>,
     /// What kind of speaker the source is.
     pub source_kind: SourceKind,
+    /// For one sentence quoted in two parts around its attribution
+    /// (`“The risk is real,” the minister said, “and the recall must
+    /// go ahead.”`): the offsets of each part. `text` is then the parts
+    /// joined by ", " and `start..end` runs from the first part's start to
+    /// the last part's end, attribution included. Empty for a statement in
+    /// one piece, whose text is exactly `start..end`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<(usize, usize)>,
 }
 
 /// Finds every statement in `article`, in order of their start.
@@ -355,6 +370,22 @@ const PRONOUNS: &[&str] = &["it", "he", "she", "they", "we", "i"];
 /// Pronouns replaced by the last named source (`he` and `she` are kept:
 /// the last name is often not the person's).
 const RESOLVED_PRONOUNS: &[&str] = &["it", "they"];
+
+/// Determiners that make `the statement` refer back to one already named.
+const DEFINITE: &[&str] = &["the", "its", "their", "this", "that"];
+
+/// Things that say something on a speaker's behalf; after a definite
+/// determiner they are replaced by the last named source, like `it`.
+const DOCUMENTS: &[&str] = &[
+    "statement",
+    "release",
+    "announcement",
+    "letter",
+    "notice",
+    "filing",
+    "post",
+    "message",
+];
 
 /// Words that may stand between a subject and its verb.
 const AUX: &[&str] = &[
@@ -1600,7 +1631,12 @@ impl Extractor<'_> {
     /// subject as written; remembers named subjects.
     fn resolve(&mut self, p: &Para, s: usize, e: usize) -> Span {
         let span = p.span(s, e);
-        if e == s + 1 && RESOLVED_PRONOUNS.contains(&p.lower[s].as_str()) {
+        let pronoun = e == s + 1 && RESOLVED_PRONOUNS.contains(&p.lower[s].as_str());
+        // `the statement added` speaks for whoever issued the statement.
+        let document = e == s + 2
+            && DEFINITE.contains(&p.lower[s].as_str())
+            && DOCUMENTS.contains(&p.lower[s + 1].as_str());
+        if pronoun || document {
             if let Some((named, para)) = self.last_named {
                 if para + 1 >= self.para {
                     return named;
@@ -2116,7 +2152,8 @@ impl Extractor<'_> {
             last = Some((f.start, f.end));
             kept.push(f);
         }
-        let text = |(s, e): Span| -> String { self.chars[s..e].iter().collect() };
+        let chars = self.chars;
+        let text = |(s, e): Span| -> String { chars[s..e].iter().collect() };
         // Names the article tells the kind of (`Kaspersky, a ... firm`).
         let mut names: HashMap<String, Option<SourceKind>> = HashMap::new();
         let mut kinds = Vec::with_capacity(kept.len());
@@ -2142,16 +2179,60 @@ impl Extractor<'_> {
                     (Some(src), SourceKind::Unknown) => kind_from_names(src, &names),
                     _ => kind,
                 };
-                Statement {
-                    text: text((f.start, f.end)),
-                    start: f.start,
-                    end: f.end,
-                    source,
-                    source_kind: kind,
-                }
+                (
+                    f.quote,
+                    Statement {
+                        text: text((f.start, f.end)),
+                        start: f.start,
+                        end: f.end,
+                        source,
+                        source_kind: kind,
+                        parts: Vec::new(),
+                    },
+                )
             })
+            .fold(
+                Vec::new(),
+                |mut out: Vec<(bool, Statement)>, (quote, next)| {
+                    match out.last_mut() {
+                        Some((true, prev)) if quote && splits_one_sentence(chars, prev, &next) => {
+                            if prev.parts.is_empty() {
+                                prev.parts.push((prev.start, prev.end));
+                            }
+                            prev.parts.push((next.start, next.end));
+                            prev.text = format!("{}, {}", prev.text, next.text);
+                            prev.end = next.end;
+                        }
+                        _ => out.push((quote, next)),
+                    }
+                    out
+                },
+            )
+            .into_iter()
+            .map(|(_, statement)| statement)
             .collect()
     }
+}
+
+/// Whether two quotes in a row are one sentence cut by its attribution:
+/// the same source, and between them only a short attribution that
+/// starts with the comma ending the first part and has no sentence end
+/// or line break (`“Being a vendor,” Acme said “it will ...”`). With a
+/// period (`“...,” the firm said. “...”`) they are two statements.
+fn splits_one_sentence(chars: &[char], prev: &Statement, next: &Statement) -> bool {
+    if prev.source.is_none() || prev.source != next.source || next.start < prev.end {
+        return false;
+    }
+    let gap = &chars[prev.end..next.start];
+    let starts_with_comma = gap
+        .iter()
+        .find(|c| !is_mark(**c) && !c.is_whitespace())
+        .is_some_and(|c| *c == ',');
+    gap.len() <= MAX_SPLIT_GAP
+        && starts_with_comma
+        && !gap
+            .iter()
+            .any(|c| matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '\r'))
 }
 
 /// Whether a token is a quotation mark of a top-level quote.
@@ -2447,6 +2528,21 @@ mod tests {
             got[1].source.as_deref(),
             Some("Acme, a leading software maker")
         );
+    }
+
+    #[test]
+    fn the_statement_speaks_for_whoever_issued_it() {
+        let a = "The Trade Ministry said the licence was void. \"We will appeal,\" Acme Corp said in a statement. Acme, the statement added, had complied with every audit since 2009.";
+        let got = extract(a);
+        let last = got.last().unwrap();
+        assert!(last.text.starts_with("Acme, the statement added"));
+        assert_eq!(last.source.as_deref(), Some("Acme Corp"));
+        assert_eq!(last.source_kind, SourceKind::Company);
+        // An indefinite "a statement" is not resolved to anyone.
+        let b =
+            "Acme Corp said it would appeal. A statement said that all sales would stop on Monday.";
+        let got = extract(b);
+        assert_eq!(got[1].source.as_deref(), Some("A statement"));
     }
 
     #[test]
