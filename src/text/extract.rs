@@ -2410,20 +2410,17 @@ mod tests {
 
     #[test]
     fn attribution_in_the_middle_of_one_sentence() {
+        // One sentence cut by its attribution is one statement in two parts.
         let a = "“Being a global vendor,” Acme said “It will keep investing in its markets.”";
+        let got = extract(a);
+        assert_eq!(got.len(), 1);
         assert_eq!(
-            pairs(a),
-            vec![
-                (
-                    "Being a global vendor".to_string(),
-                    Some("Acme".to_string())
-                ),
-                (
-                    "It will keep investing in its markets.".to_string(),
-                    Some("Acme".to_string())
-                ),
-            ]
+            got[0].text,
+            "Being a global vendor, It will keep investing in its markets."
         );
+        assert_eq!(got[0].parts, vec![(1, 22), (36, 74)]);
+        assert_eq!((got[0].start, got[0].end), (1, 74));
+        assert_eq!(got[0].source.as_deref(), Some("Acme"));
     }
 
     #[test]
