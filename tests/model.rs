@@ -300,3 +300,41 @@ fn fast_only_load_scores_like_the_full_load() {
         .to_string();
     assert!(err.contains("inference only"), "{err}");
 }
+
+#[test]
+fn top_modes_tune_the_top_layers_and_nothing_else_of_the_encoder() {
+    use stance::model::config::TuneMode;
+    let clf = load(init_model()).unwrap();
+    let names = |mode| -> Vec<String> {
+        clf.net()
+            .tuned_variables(mode)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    };
+    let light = names(TuneMode::Light);
+    let top = names(TuneMode::Top);
+    let top2 = names(TuneMode::Top2);
+    // Weight matrices (not biases or LayerNorms) beyond `light`.
+    let matrices = |names: &[String]| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| !light.contains(n))
+            .cloned()
+            .collect()
+    };
+    let top_matrices = matrices(&top);
+    let top2_matrices = matrices(&top2);
+    assert!(!top_matrices.is_empty());
+    assert!(
+        top_matrices
+            .iter()
+            .all(|n| n.starts_with("encoder.layer.5.")),
+        "{top_matrices:?}"
+    );
+    assert!(top.iter().all(|n| top2.contains(n)), "top is part of top2");
+    assert_eq!(top2_matrices.len(), 2 * top_matrices.len());
+    assert!(top2_matrices
+        .iter()
+        .all(|n| n.starts_with("encoder.layer.4.") || n.starts_with("encoder.layer.5.")));
+}

@@ -34,6 +34,8 @@ pub enum TuneMode {
     Light,
     /// Light plus the whole top encoder layer, stored as f16: ~3.6 MB.
     Top,
+    /// Light plus the two top encoder layers, stored as f16: ~7 MB.
+    Top2,
     /// The heads and the whole encoder: a complete checkpoint (~90 MB).
     Full,
 }
@@ -45,6 +47,7 @@ impl TuneMode {
             TuneMode::Heads => "heads",
             TuneMode::Light => "light",
             TuneMode::Top => "top",
+            TuneMode::Top2 => "top2",
             TuneMode::Full => "full",
         }
     }
@@ -52,7 +55,7 @@ impl TuneMode {
     /// The precision the weights of this mode are stored in.
     pub fn storage(self) -> Storage {
         match self {
-            TuneMode::Top => Storage::F16,
+            TuneMode::Top | TuneMode::Top2 => Storage::F16,
             _ => Storage::F32,
         }
     }

@@ -41,6 +41,8 @@ pub struct StanceNet {
     dropout: f64,
     /// Name prefix of the top encoder layer's variables.
     top_layer: String,
+    /// The name prefix of the layer below it.
+    second_layer: String,
     /// The encoder's architecture.
     bert_config: BertConfig,
 }
@@ -96,6 +98,10 @@ impl StanceNet {
             pooling,
             dropout,
             top_layer: format!("encoder.layer.{}.", bert.num_hidden_layers - 1),
+            second_layer: format!(
+                "encoder.layer.{}.",
+                bert.num_hidden_layers.saturating_sub(2)
+            ),
             bert_config: bert.clone(),
         }
     }
@@ -207,6 +213,9 @@ impl StanceNet {
             TuneMode::Heads => head,
             TuneMode::Light => light,
             TuneMode::Top => light || name.starts_with(&self.top_layer),
+            TuneMode::Top2 => {
+                light || name.starts_with(&self.top_layer) || name.starts_with(&self.second_layer)
+            }
             TuneMode::Full => true,
         }
     }

@@ -70,6 +70,7 @@ impl TrainOptions {
             TuneMode::Heads => (0.0, 3e-3, 20),
             TuneMode::Light => (2e-3, 2e-3, 12),
             TuneMode::Top => (3e-4, 2e-3, 10),
+            TuneMode::Top2 => (3e-4, 2e-3, 12),
             TuneMode::Full => (8e-5, 1e-3, 8),
         };
         TrainOptions {
