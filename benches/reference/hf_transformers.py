@@ -60,6 +60,31 @@ def batches(items, size):
         yield items[i:i + size]
 
 
+def timed_scoring(score, texts, batch_size):
+    """Runs score(batch) -> (speaker, stance, real_tokens) over texts in
+    batches after one untimed warm-up batch; returns the per-batch results,
+    the real-token count and the seconds of the timed loop."""
+    score(texts[:batch_size])  # warm-up, untimed
+    results = []
+    tokens = 0
+    start = time.perf_counter()
+    for chunk in batches(texts, batch_size):
+        speaker, stance, n_tok = score(chunk)
+        results.append((speaker, stance))
+        tokens += n_tok
+    return results, tokens, time.perf_counter() - start
+
+
+def write_probs(path, results):
+    """Writes one {"speaker": [...], "stance": [...]} line per quote."""
+    import numpy as np
+    sp = np.concatenate([r[0] for r in results])
+    st = np.concatenate([r[1] for r in results])
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(len(sp)):
+            f.write(json.dumps({"speaker": sp[i].tolist(), "stance": st[i].tolist()}) + "\n")
+
+
 def build_model(base=DEFAULT_BASE, model_dir=DEFAULT_MODEL, attn_implementation=None):
     """Return (model, tokenizer): an nn.Module mapping (input_ids, attention_mask)
     to (speaker_probs [B,2], stance_probs [B,3]) in fp32, in eval mode."""
@@ -151,23 +176,10 @@ def main():
         return speaker.numpy(), stance.numpy(), int(enc["attention_mask"].sum())
 
     with torch.inference_mode():
-        score(texts[:args.batch_size])  # warm-up, untimed
-        results = []
-        tokens = 0
-        start = time.perf_counter()
-        for chunk in batches(texts, args.batch_size):
-            speaker, stance, n_tok = score(chunk)
-            results.append((speaker, stance))
-            tokens += n_tok
-        seconds = time.perf_counter() - start
+        results, tokens, seconds = timed_scoring(score, texts, args.batch_size)
 
     if args.out:
-        import numpy as np
-        sp = np.concatenate([r[0] for r in results])
-        st = np.concatenate([r[1] for r in results])
-        with open(args.out, "w", encoding="utf-8") as f:
-            for i in range(len(texts)):
-                f.write(json.dumps({"speaker": sp[i].tolist(), "stance": st[i].tolist()}) + "\n")
+        write_probs(args.out, results)
 
     print(json.dumps({"system": "transformers-fp32", "quotes": len(texts),
                       "seconds": round(seconds, 4),

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hf_transformers as ref  # noqa: E402  (sets the offline environment first)
@@ -61,22 +60,10 @@ def main():
                                    {"input_ids": ids, "attention_mask": mask})
         return speaker, stance, int(mask.sum())
 
-    score(texts[:args.batch_size])  # warm-up, untimed
-    results = []
-    tokens = 0
-    start = time.perf_counter()
-    for chunk in ref.batches(texts, args.batch_size):
-        speaker, stance, n_tok = score(chunk)
-        results.append((speaker, stance))
-        tokens += n_tok
-    seconds = time.perf_counter() - start
+    results, tokens, seconds = ref.timed_scoring(score, texts, args.batch_size)
 
     if args.out:
-        sp = np.concatenate([r[0] for r in results])
-        st = np.concatenate([r[1] for r in results])
-        with open(args.out, "w", encoding="utf-8") as f:
-            for i in range(len(texts)):
-                f.write(json.dumps({"speaker": sp[i].tolist(), "stance": st[i].tolist()}) + "\n")
+        ref.write_probs(args.out, results)
 
     print(json.dumps({"system": system, "quotes": len(texts), "seconds": round(seconds, 4),
                       "quotes_per_s": round(len(texts) / seconds, 2), "tokens": tokens}))
