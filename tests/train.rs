@@ -203,3 +203,110 @@ fn clear_messages_for_empty_files_missing_classes_and_zero_epochs() {
     )
     .stderr(contains("--epochs must be at least 1"));
 }
+
+#[test]
+fn top2_is_stored_as_int8_deltas_that_load_to_the_evaluated_model() {
+    tch::set_num_threads(2);
+    let (t, d) = tiny_data();
+    let mut opts = tiny_options(9);
+    opts.tune = TuneMode::Top2;
+    opts.epochs = 2;
+    let outcome = train(&t, &d, &opts).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    outcome.classifier.save(&dir, false).unwrap();
+    let weights = dir.join("weights.safetensors");
+
+    // The 12 matrices of the two top layers are int8 deltas with per-row
+    // scales, they moved in training, and the file stays small.
+    let tensors = tch::Tensor::read_safetensors(&weights).unwrap();
+    let deltas: Vec<&(String, tch::Tensor)> = tensors
+        .iter()
+        .filter(|(n, _)| n.ends_with(".delta"))
+        .collect();
+    assert_eq!(
+        deltas.len(),
+        12,
+        "{:?}",
+        tensors.iter().map(|t| &t.0).collect::<Vec<_>>()
+    );
+    for (name, q) in &deltas {
+        assert!(
+            name.starts_with("encoder.layer.4.") || name.starts_with("encoder.layer.5."),
+            "{name}"
+        );
+        assert_eq!(q.kind(), tch::Kind::Int8, "{name}");
+        let scale = &tensors
+            .iter()
+            .find(|(n, _)| *n == format!("{}_scale", name))
+            .unwrap()
+            .1;
+        assert_eq!(scale.size(), vec![q.size()[0]], "{name}");
+    }
+    assert!(
+        deltas
+            .iter()
+            .any(|(_, q)| q.abs().max().int64_value(&[]) > 0),
+        "training changed the matrices"
+    );
+    assert!(tensors.iter().all(|(_, t)| t.kind() != tch::Kind::Half));
+    let size = std::fs::metadata(&weights).unwrap().len();
+    assert!(size < 4_500_000, "top2 weights are {size} bytes");
+
+    // The loaded model is the one that was evaluated and calibrated.
+    let options = LoadOptions {
+        base_dir: Some(base_dir()),
+        ..Default::default()
+    };
+    let loaded = Classifier::load(&dir, &options).unwrap();
+    let quotes = [
+        "We will appeal the ruling.",
+        "The regulator said the bank misled savers.",
+        "it has never shared customer data with any government",
+    ];
+    let a = loaded.classify(&quotes).unwrap();
+    let b = outcome.classifier.classify(&quotes).unwrap();
+    for (a, b) in a.iter().zip(&b) {
+        let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+        for (x, y) in a.scores.speaker.0.iter().zip(&b.scores.speaker.0) {
+            assert!((x.1 - y.1).abs() < 1e-5, "{x:?} vs {y:?}");
+        }
+        for (x, y) in a.scores.stance.0.iter().zip(&b.scores.stance.0) {
+            assert!((x.1 - y.1).abs() < 1e-5, "{x:?} vs {y:?}");
+        }
+    }
+    // Saving the loaded model writes the same bytes.
+    let again = tmp.path().join("again");
+    loaded.save(&again, false).unwrap();
+    assert_eq!(
+        std::fs::read(again.join("weights.safetensors")).unwrap(),
+        std::fs::read(&weights).unwrap()
+    );
+
+    // A delta whose scales are missing is refused, naming the tensor.
+    let broken = tmp.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    let kept: Vec<(String, tch::Tensor)> = tensors
+        .into_iter()
+        .filter(|(n, _)| n != "encoder.layer.5.output.dense.weight.delta_scale")
+        .collect();
+    let broken_weights = broken.join("weights.safetensors");
+    tch::Tensor::write_safetensors(&kept, &broken_weights).unwrap();
+    let mut config = ModelConfig::read(&dir).unwrap();
+    config.weights_sha256 = stance::hash::sha256_file(&broken_weights).unwrap();
+    std::fs::write(
+        broken.join("stance.json"),
+        serde_json::to_string(&config).unwrap(),
+    )
+    .unwrap();
+    let err = Classifier::load(&broken, &options)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("encoder.layer.5.output.dense.weight.delta")
+            && err.contains("no scales")
+            && err.contains("broken/weights.safetensors"),
+        "{err}"
+    );
+}

@@ -34,7 +34,8 @@ pub enum TuneMode {
     Light,
     /// Light plus the whole top encoder layer, stored as f16: ~3.6 MB.
     Top,
-    /// Light plus the two top encoder layers, stored as f16: ~7 MB.
+    /// Light plus the two top encoder layers, their matrices stored as int8
+    /// deltas from the base encoder: ~3.7 MB.
     Top2,
     /// The heads and the whole encoder: a complete checkpoint (~90 MB).
     Full,
@@ -55,7 +56,8 @@ impl TuneMode {
     /// The precision the weights of this mode are stored in.
     pub fn storage(self) -> Storage {
         match self {
-            TuneMode::Top | TuneMode::Top2 => Storage::F16,
+            TuneMode::Top => Storage::F16,
+            TuneMode::Top2 => Storage::Int8Delta,
             _ => Storage::F32,
         }
     }
@@ -70,6 +72,10 @@ pub enum Storage {
     /// 16-bit floats; training rounds the tuned weights to f16 before
     /// calibration, so the stored model is exactly the evaluated one.
     F16,
+    /// Tuned encoder matrices as int8 deltas from the base encoder, one f32
+    /// scale per row; everything else as f32. Training rounds the matrices
+    /// to what is stored before calibration, as for f16.
+    Int8Delta,
 }
 
 /// The base encoder a model directory was built on.

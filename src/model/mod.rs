@@ -45,6 +45,9 @@ pub struct StanceNet {
     second_layer: String,
     /// The encoder's architecture.
     bert_config: BertConfig,
+    /// The int8 deltas `(q, scale)` of the tuned encoder matrices, by
+    /// variable name, for models stored as [`config::Storage::Int8Delta`].
+    deltas: std::collections::BTreeMap<String, (Tensor, Tensor)>,
 }
 
 /// Logits of both heads for a batch.
@@ -103,6 +106,7 @@ impl StanceNet {
                 bert.num_hidden_layers.saturating_sub(2)
             ),
             bert_config: bert.clone(),
+            deltas: Default::default(),
         }
     }
 
@@ -205,6 +209,34 @@ impl StanceNet {
         vars
     }
 
+    /// Rounds every tuned matrix of `mode` to what int8-delta storage keeps:
+    /// `base` holds the matrices' values before training (by name); each
+    /// tuned matrix becomes `base + q * scale` and its delta is kept for
+    /// saving.
+    pub fn round_to_int8_deltas(
+        &mut self,
+        mode: TuneMode,
+        base: &std::collections::BTreeMap<String, Tensor>,
+    ) -> Result<()> {
+        for (name, var) in self.tuned_variables(mode) {
+            if !weights::is_encoder_matrix(&name) {
+                continue;
+            }
+            let Some(base) = base.get(&name) else {
+                return Err(StanceError::Invalid(format!(
+                    "no base value of '{name}' to take its int8 delta from"
+                )));
+            };
+            let (q, scale) = weights::quantize_delta(&(&var - base));
+            tch::no_grad(|| {
+                var.shallow_clone()
+                    .f_copy_(&weights::apply_delta(base, &q, &scale))
+            })?;
+            self.deltas.insert(name, (q, scale));
+        }
+        Ok(())
+    }
+
     /// Whether variable `name` is trained (and stored) in `mode`.
     pub fn is_tuned(&self, name: &str, mode: TuneMode) -> bool {
         let head = name.starts_with("speaker_head.") || name.starts_with("stance_head.");
@@ -304,16 +336,16 @@ impl Classifier {
                 StanceNet::for_config(device, &base.config, &config)
             }
         };
+        let mut net = net;
         let vars = net.vs.variables();
         if config.tuning != TuneMode::Full && !options.fast_only {
-            loaded.extend(weights::load_into(
-                &vars,
-                &base.weights_path(),
-                UNUSED_BASE_TENSORS,
-            )?);
+            loaded.extend(
+                weights::load_into(&vars, &base.weights_path(), UNUSED_BASE_TENSORS)?.names,
+            );
         }
         let tuned = weights::load_into(&vars, &weights_path, &[])?;
-        loaded.extend(tuned);
+        loaded.extend(tuned.names);
+        net.deltas = tuned.deltas;
         let missing: Vec<&String> = vars.keys().filter(|k| !loaded.contains(*k)).collect();
         if let Some(first) = missing.first() {
             return Err(StanceError::BadWeights {
@@ -375,6 +407,11 @@ impl Classifier {
     /// The network.
     pub fn net(&self) -> &StanceNet {
         &self.net
+    }
+
+    /// The network, mutable (training rounds its weights to their storage).
+    pub fn net_mut(&mut self) -> &mut StanceNet {
+        &mut self.net
     }
 
     /// The folder the model was loaded from.
@@ -596,11 +633,12 @@ pub fn save_model_dir(
         .tempdir_in(&parent)
         .map_err(|e| StanceError::io(&parent, e))?;
     let weights_path = tmp.path().join(WEIGHTS_FILE);
-    weights::save(
+    let tensors = weights::stored_tensors(
         &net.tuned_variables(config.tuning),
-        &weights_path,
         config.tuning.storage(),
+        &net.deltas,
     )?;
+    weights::save(&tensors, &weights_path)?;
     let mut config = config.clone();
     config.weights_sha256 = crate::hash::sha256_file(&weights_path)?;
     let config_path = tmp.path().join(CONFIG_FILE);

@@ -5,13 +5,21 @@
 use crate::error::{Result, StanceError};
 use crate::model::config::Storage;
 use safetensors::{Dtype, SafeTensors};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use tch::{Kind, Tensor};
 
+/// Suffix of the int8 delta of a tuned matrix in a weights file: the tensor
+/// `X.delta` (i8, the matrix's shape) plus `X.delta_scale` (f32, one per row)
+/// stand for the variable `X` as base + delta * scale.
+pub const DELTA_SUFFIX: &str = ".delta";
+/// Suffix of the per-row scales of an int8 delta (see [`DELTA_SUFFIX`]).
+pub const SCALE_SUFFIX: &str = ".delta_scale";
+
 /// Calls `f(name, tensor)` for every tensor of the safetensors file `path`
-/// whose name starts with none of `skip`, in name order. A corrupt file or a
-/// tensor of a non-float type is an error naming the file and the tensor.
+/// whose name starts with none of `skip`, in name order. Float tensors keep
+/// their type and `X.delta` tensors must be int8; a corrupt file or any other
+/// type is an error naming the file and the tensor.
 fn for_each_tensor(
     path: &Path,
     skip: &[&str],
@@ -37,11 +45,18 @@ fn for_each_tensor(
             .tensor(name)
             .map_err(|e| bad(format!("tensor '{name}': {e:?}")))?;
         let shape: Vec<i64> = view.shape().iter().map(|&d| d as i64).collect();
+        let is_delta = name.ends_with(DELTA_SUFFIX);
         let kind = match view.dtype() {
-            Dtype::F32 => Kind::Float,
-            Dtype::F16 => Kind::Half,
-            Dtype::BF16 => Kind::BFloat16,
-            Dtype::F64 => Kind::Double,
+            Dtype::F32 if !is_delta => Kind::Float,
+            Dtype::F16 if !is_delta => Kind::Half,
+            Dtype::BF16 if !is_delta => Kind::BFloat16,
+            Dtype::F64 if !is_delta => Kind::Double,
+            Dtype::I8 if is_delta => Kind::Int8,
+            other if is_delta => {
+                return Err(bad(format!(
+                    "tensor '{name}' has dtype {other:?}, an int8 delta must be I8"
+                )))
+            }
             other => {
                 return Err(bad(format!(
                     "tensor '{name}' has dtype {other:?}, expected a float type"
@@ -54,23 +69,71 @@ fn for_each_tensor(
     Ok(())
 }
 
+/// Quantizes `delta` (a matrix `[rows, cols]`) to int8 with one symmetric
+/// f32 scale per row: returns `(q, scale)` with `delta ≈ q * scale`.
+pub fn quantize_delta(delta: &Tensor) -> (Tensor, Tensor) {
+    let delta = delta.detach().to_kind(Kind::Float);
+    let amax = delta.abs().amax([1].as_slice(), false);
+    // A row that did not change gets scale 1 and all-zero deltas.
+    let scale = (&amax / 127.0).where_self(&amax.gt(0.0), &amax.ones_like());
+    let q = (&delta / scale.unsqueeze(1))
+        .round()
+        .clamp(-127.0, 127.0)
+        .to_kind(Kind::Int8);
+    (q, scale)
+}
+
+/// `base + q * scale` per row, in `base`'s type and device: the matrix an
+/// int8 delta stands for. Training and loading both go through this, so the
+/// stored model is exactly the evaluated one.
+pub fn apply_delta(base: &Tensor, q: &Tensor, scale: &Tensor) -> Tensor {
+    let device = base.device();
+    let delta = q.to_device(device).to_kind(Kind::Float)
+        * scale.to_device(device).to_kind(Kind::Float).unsqueeze(1);
+    (base.to_kind(Kind::Float) + delta).to_kind(base.kind())
+}
+
 /// Copies the tensors of the safetensors file `path` into `vars` (by name).
 ///
 /// Tensors whose name starts with one of `skip` are ignored (e.g. the base
 /// encoder's unused pooler). Every other tensor must match a variable by
-/// name and shape. Returns the names that were loaded.
-pub fn load_into(
-    vars: &HashMap<String, Tensor>,
-    path: &Path,
-    skip: &[&str],
-) -> Result<Vec<String>> {
-    let mut loaded = Vec::new();
+/// name and shape. An int8 delta `X.delta` with its `X.delta_scale` is added
+/// to the variable `X`, which must hold the base encoder's value already.
+/// Returns the names of the variables that were loaded, and the int8 deltas
+/// read (by variable name), so that the model can be saved again as it is.
+pub fn load_into(vars: &HashMap<String, Tensor>, path: &Path, skip: &[&str]) -> Result<Loaded> {
+    let bad = |message: String| StanceError::BadWeights {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut tensors = BTreeMap::new();
     for_each_tensor(path, skip, |name, src| {
-        let bad = |message: String| StanceError::BadWeights {
-            path: path.to_path_buf(),
-            message,
+        tensors.insert(name.to_string(), src);
+        Ok(())
+    })?;
+    let mut loaded = Loaded::default();
+    for (name, src) in &tensors {
+        if let Some(target) = name.strip_suffix(SCALE_SUFFIX) {
+            if !tensors.contains_key(&format!("{target}{DELTA_SUFFIX}")) {
+                return Err(bad(format!(
+                    "tensor '{name}' scales a delta '{target}{DELTA_SUFFIX}' that is not in the file"
+                )));
+            }
+            continue;
+        }
+        let (target, scale) = match name.strip_suffix(DELTA_SUFFIX) {
+            Some(target) => {
+                let scale_name = format!("{target}{SCALE_SUFFIX}");
+                let Some(scale) = tensors.get(&scale_name) else {
+                    return Err(bad(format!(
+                        "int8 delta '{name}' has no scales '{scale_name}'"
+                    )));
+                };
+                (target, Some(scale))
+            }
+            None => (name.as_str(), None),
         };
-        let Some(var) = vars.get(name) else {
+        let Some(var) = vars.get(target) else {
             return Err(bad(format!(
                 "tensor '{name}' is not a variable of this model (wrong architecture?)"
             )));
@@ -83,11 +146,35 @@ pub fn load_into(
             )));
         }
         let mut var = var.shallow_clone();
-        tch::no_grad(|| var.f_copy_(&src))?;
-        loaded.push(name.to_string());
-        Ok(())
-    })?;
+        match scale {
+            Some(scale) => {
+                let rows = var.size().first().copied().unwrap_or(0);
+                if var.dim() != 2 || scale.size() != [rows] {
+                    return Err(bad(format!(
+                        "int8 delta '{name}': scales have shape {:?}, expected [{rows}] for a matrix",
+                        scale.size()
+                    )));
+                }
+                tch::no_grad(|| var.f_copy_(&apply_delta(&var, src, scale)))?;
+                loaded.deltas.insert(
+                    target.to_string(),
+                    (src.shallow_clone(), scale.shallow_clone()),
+                );
+            }
+            None => tch::no_grad(|| var.f_copy_(src))?,
+        }
+        loaded.names.push(target.to_string());
+    }
     Ok(loaded)
+}
+
+/// What [`load_into`] loaded.
+#[derive(Default)]
+pub struct Loaded {
+    /// Names of the variables set.
+    pub names: Vec<String>,
+    /// The int8 deltas `(q, scale)` read, by variable name.
+    pub deltas: BTreeMap<String, (Tensor, Tensor)>,
 }
 
 /// Creates f32 variables under `root` from the tensors of `path` whose
@@ -125,24 +212,54 @@ pub fn create_from(
 }
 
 /// Writes `tensors` (name, tensor) to a safetensors file at `path`, on the
-/// CPU, as f32 or f16.
-pub fn save(tensors: &[(String, Tensor)], path: &Path, storage: Storage) -> Result<()> {
-    let kind = match storage {
-        Storage::F32 => Kind::Float,
-        Storage::F16 => Kind::Half,
-    };
+/// CPU, in the types they have.
+pub fn save(tensors: &[(String, Tensor)], path: &Path) -> Result<()> {
     let cpu: Vec<(String, Tensor)> = tensors
         .iter()
         .map(|(n, t)| {
             (
                 n.clone(),
-                t.detach()
-                    .to_device(tch::Device::Cpu)
-                    .to_kind(kind)
-                    .contiguous(),
+                t.detach().to_device(tch::Device::Cpu).contiguous(),
             )
         })
         .collect();
     Tensor::write_safetensors(&cpu, path)?;
     Ok(())
+}
+
+/// The tensors a model directory stores for `tuned` (name, variable) at
+/// `storage`. For [`Storage::Int8Delta`], every tuned matrix of the encoder
+/// must have its int8 delta in `deltas` (made by training, or read back by
+/// loading); the other variables are stored as f32.
+pub fn stored_tensors(
+    tuned: &[(String, Tensor)],
+    storage: Storage,
+    deltas: &BTreeMap<String, (Tensor, Tensor)>,
+) -> Result<Vec<(String, Tensor)>> {
+    let mut out = Vec::new();
+    for (name, var) in tuned {
+        match storage {
+            Storage::F32 => out.push((name.clone(), var.to_kind(Kind::Float))),
+            Storage::F16 => out.push((name.clone(), var.to_kind(Kind::Half))),
+            Storage::Int8Delta => match deltas.get(name) {
+                Some((q, scale)) => {
+                    out.push((format!("{name}{DELTA_SUFFIX}"), q.shallow_clone()));
+                    out.push((format!("{name}{SCALE_SUFFIX}"), scale.to_kind(Kind::Float)));
+                }
+                None if is_encoder_matrix(name) => {
+                    return Err(StanceError::Invalid(format!(
+                        "'{name}' has no int8 delta to store (deltas are made by training)"
+                    )))
+                }
+                None => out.push((name.clone(), var.to_kind(Kind::Float))),
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// Whether variable `name` is a weight matrix of the encoder's layers (not a
+/// bias, LayerNorm, embedding or head).
+pub fn is_encoder_matrix(name: &str) -> bool {
+    name.starts_with("encoder.") && name.ends_with(".weight") && !name.contains("LayerNorm")
 }

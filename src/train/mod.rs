@@ -213,6 +213,16 @@ pub fn train(
         &base.weights_path(),
         crate::model::UNUSED_BASE_TENSORS,
     )?;
+    // The base values of the matrices int8-delta storage keeps as deltas.
+    let base_matrices: BTreeMap<String, Tensor> = if opts.tune.storage() == Storage::Int8Delta {
+        net.tuned_variables(opts.tune)
+            .into_iter()
+            .filter(|(name, _)| weights::is_encoder_matrix(name))
+            .map(|(name, var)| (name, var.detach().copy()))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
     let tokenizer = QuoteTokenizer::from_file(&base.tokenizer_path(), opts.max_length)?;
     let mut clf = Classifier::from_parts(net, tokenizer, config, device, PathBuf::new());
 
@@ -387,15 +397,19 @@ pub fn train(
     for (_, var) in clf.net().vs.variables() {
         let _ = var.set_requires_grad(false);
     }
-    if opts.tune.storage() == Storage::F16 {
-        // The model is stored in f16: evaluate and calibrate exactly that.
-        tch::no_grad(|| -> Result<()> {
+    // Evaluate and calibrate exactly the model that is stored.
+    match opts.tune.storage() {
+        Storage::F16 => tch::no_grad(|| -> Result<()> {
             for var in &trainable {
                 let rounded = var.to_kind(Kind::Half).to_kind(var.kind());
                 var.shallow_clone().f_copy_(&rounded)?;
             }
             Ok(())
-        })?;
+        })?,
+        Storage::Int8Delta => clf
+            .net_mut()
+            .round_to_int8_deltas(opts.tune, &base_matrices)?,
+        Storage::F32 => {}
     }
 
     // Calibration: one temperature per head, fitted on the dev set.
