@@ -10,7 +10,7 @@ echo "== cargo clippy" >&2
 cargo clippy --release --all-targets --quiet -- -D warnings
 if [ -f data/train.jsonl ]; then
   echo "== stance data check" >&2
-  target/release/stance data check data/train.jsonl data/dev.jsonl data/test.jsonl
+  target/release/stance data check data/train.jsonl data/dev.jsonl data/test.jsonl data/test-shapes.jsonl
 fi
 echo "== cargo test" >&2
 cargo test --release --quiet

@@ -338,3 +338,54 @@ fn top_modes_tune_the_top_layers_and_nothing_else_of_the_encoder() {
         .iter()
         .all(|n| n.starts_with("encoder.layer.4.") || n.starts_with("encoder.layer.5.")));
 }
+
+/// The committed default model: its scores on the held-out test disputes
+/// and on the held-out extractor-shaped statements are the ones its config
+/// records (and the README quotes), above the floors the project promises,
+/// and it labels the labeling guide's six seed-article statements right.
+#[test]
+fn the_committed_default_model_keeps_its_published_figures() {
+    use stance::eval::evaluate;
+    use stance::io::labeled::read_labeled;
+    let root = common::root();
+    let clf = load(&root.join("models/default")).unwrap();
+    let labels = clf.config().labels.clone();
+    let figures = |file: &str| {
+        let quotes = read_labeled(&root.join("data").join(file), &labels)
+            .unwrap()
+            .into_records(false)
+            .unwrap()
+            .0;
+        let report = evaluate(&clf, &quotes).unwrap();
+        (report.speaker.macro_f1, report.stance.macro_f1)
+    };
+    let test = figures("test.jsonl");
+    let recorded = &clf.config().metrics["test"];
+    for (got, head) in [(test.0, "speaker"), (test.1, "stance")] {
+        let want = recorded[head]["macro_f1"].as_f64().unwrap();
+        // Training scored through rust-bert, loading through the fast path:
+        // at most a quote near 0.5 may flip.
+        assert!(
+            (got - want).abs() < 0.005,
+            "test {head} macro-F1 {got:.4}, the config records {want:.4}"
+        );
+    }
+    assert!(test.0 >= 0.87 && test.1 >= 0.95, "test {test:?}");
+    let shapes = figures("test-shapes.jsonl");
+    assert!(shapes.0 >= 0.88 && shapes.1 >= 0.95, "shapes {shapes:?}");
+
+    let texts: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
+    for (pred, (text, speaker, stance)) in clf
+        .classify(&texts)
+        .unwrap()
+        .iter()
+        .zip(common::SEED_QUOTES)
+    {
+        let pred = pred.as_ref().unwrap();
+        assert_eq!(
+            (pred.speaker.as_str(), pred.stance.as_str()),
+            (speaker, stance),
+            "{text}"
+        );
+    }
+}
