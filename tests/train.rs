@@ -73,12 +73,19 @@ fn tiny_training_run_lowers_loss_and_writes_a_loadable_model() {
     ];
     // The loaded model scores through the fast path, the one in memory
     // through rust-bert: the same computation, equal within float error.
-    let a = loaded.classify(&quotes).unwrap();
-    let b = outcome.classifier.classify(&quotes).unwrap();
+    assert_scores_like(&loaded, &outcome.classifier, &quotes);
+}
+
+/// Asserts that `saved` (loaded back from disk) gives `in_memory`'s labels
+/// and, within float error, its scores on both heads.
+fn assert_scores_like(saved: &Classifier, in_memory: &Classifier, quotes: &[&str]) {
+    let a = saved.classify(quotes).unwrap();
+    let b = in_memory.classify(quotes).unwrap();
     for (a, b) in a.iter().zip(&b) {
         let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
         assert_eq!((&a.speaker, &a.stance), (&b.speaker, &b.stance));
-        for (x, y) in a.scores.stance.0.iter().zip(&b.scores.stance.0) {
+        let pairs = a.scores.speaker.0.iter().zip(&b.scores.speaker.0);
+        for (x, y) in pairs.chain(a.scores.stance.0.iter().zip(&b.scores.stance.0)) {
             assert!(
                 (x.1 - y.1).abs() < 1e-5,
                 "a saved model scores like the one in memory: {x:?} vs {y:?}"
@@ -264,17 +271,7 @@ fn top2_is_stored_as_int8_deltas_that_load_to_the_evaluated_model() {
         "The regulator said the bank misled savers.",
         "it has never shared customer data with any government",
     ];
-    let a = loaded.classify(&quotes).unwrap();
-    let b = outcome.classifier.classify(&quotes).unwrap();
-    for (a, b) in a.iter().zip(&b) {
-        let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
-        for (x, y) in a.scores.speaker.0.iter().zip(&b.scores.speaker.0) {
-            assert!((x.1 - y.1).abs() < 1e-5, "{x:?} vs {y:?}");
-        }
-        for (x, y) in a.scores.stance.0.iter().zip(&b.scores.stance.0) {
-            assert!((x.1 - y.1).abs() < 1e-5, "{x:?} vs {y:?}");
-        }
-    }
+    assert_scores_like(&loaded, &outcome.classifier, &quotes);
     // Saving the loaded model writes the same bytes.
     let again = tmp.path().join("again");
     loaded.save(&again, false).unwrap();

@@ -319,7 +319,7 @@ impl Classifier {
         let base = BaseEncoder::open(&base_dir, Some(&config.base))?;
         let device = options.device.resolve()?;
         let mut loaded = std::collections::BTreeSet::new();
-        let net = {
+        let mut net = {
             let _rng = TORCH_RNG
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -336,7 +336,6 @@ impl Classifier {
                 StanceNet::for_config(device, &base.config, &config)
             }
         };
-        let mut net = net;
         let vars = net.vs.variables();
         if config.tuning != TuneMode::Full && !options.fast_only {
             loaded.extend(

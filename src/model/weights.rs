@@ -106,33 +106,8 @@ pub fn load_into(vars: &HashMap<String, Tensor>, path: &Path, skip: &[&str]) -> 
         path: path.to_path_buf(),
         message,
     };
-    let mut tensors = BTreeMap::new();
-    for_each_tensor(path, skip, |name, src| {
-        tensors.insert(name.to_string(), src);
-        Ok(())
-    })?;
-    let mut loaded = Loaded::default();
-    for (name, src) in &tensors {
-        if let Some(target) = name.strip_suffix(SCALE_SUFFIX) {
-            if !tensors.contains_key(&format!("{target}{DELTA_SUFFIX}")) {
-                return Err(bad(format!(
-                    "tensor '{name}' scales a delta '{target}{DELTA_SUFFIX}' that is not in the file"
-                )));
-            }
-            continue;
-        }
-        let (target, scale) = match name.strip_suffix(DELTA_SUFFIX) {
-            Some(target) => {
-                let scale_name = format!("{target}{SCALE_SUFFIX}");
-                let Some(scale) = tensors.get(&scale_name) else {
-                    return Err(bad(format!(
-                        "int8 delta '{name}' has no scales '{scale_name}'"
-                    )));
-                };
-                (target, Some(scale))
-            }
-            None => (name.as_str(), None),
-        };
+    // The variable `target` that tensor `name` sets, checked for shape.
+    let var_for = |name: &str, target: &str, src: &Tensor| -> Result<Tensor> {
         let Some(var) = vars.get(target) else {
             return Err(bad(format!(
                 "tensor '{name}' is not a variable of this model (wrong architecture?)"
@@ -145,25 +120,47 @@ pub fn load_into(vars: &HashMap<String, Tensor>, path: &Path, skip: &[&str]) -> 
                 var.size()
             )));
         }
-        let mut var = var.shallow_clone();
-        match scale {
-            Some(scale) => {
-                let rows = var.size().first().copied().unwrap_or(0);
-                if var.dim() != 2 || scale.size() != [rows] {
-                    return Err(bad(format!(
-                        "int8 delta '{name}': scales have shape {:?}, expected [{rows}] for a matrix",
-                        scale.size()
-                    )));
-                }
-                tch::no_grad(|| var.f_copy_(&apply_delta(&var, src, scale)))?;
-                loaded.deltas.insert(
-                    target.to_string(),
-                    (src.shallow_clone(), scale.shallow_clone()),
-                );
-            }
-            None => tch::no_grad(|| var.f_copy_(src))?,
+        Ok(var.shallow_clone())
+    };
+    let mut loaded = Loaded::default();
+    // Plain tensors are copied as they are read; deltas and their scales are
+    // paired once the whole file is read.
+    let (mut deltas, mut scales) = (BTreeMap::new(), BTreeMap::new());
+    for_each_tensor(path, skip, |name, src| {
+        if let Some(target) = name.strip_suffix(SCALE_SUFFIX) {
+            scales.insert(target.to_string(), src);
+        } else if let Some(target) = name.strip_suffix(DELTA_SUFFIX) {
+            deltas.insert(target.to_string(), src);
+        } else {
+            let mut var = var_for(name, name, &src)?;
+            tch::no_grad(|| var.f_copy_(&src))?;
+            loaded.names.push(name.to_string());
         }
-        loaded.names.push(target.to_string());
+        Ok(())
+    })?;
+    if let Some(target) = scales.keys().find(|t| !deltas.contains_key(*t)) {
+        return Err(bad(format!(
+            "tensor '{target}{SCALE_SUFFIX}' scales a delta '{target}{DELTA_SUFFIX}' that is not in the file"
+        )));
+    }
+    for (target, q) in deltas {
+        let name = format!("{target}{DELTA_SUFFIX}");
+        let Some(scale) = scales.remove(&target) else {
+            return Err(bad(format!(
+                "int8 delta '{name}' has no scales '{target}{SCALE_SUFFIX}'"
+            )));
+        };
+        let mut var = var_for(&name, &target, &q)?;
+        let rows = var.size().first().copied().unwrap_or(0);
+        if var.dim() != 2 || scale.size() != [rows] {
+            return Err(bad(format!(
+                "int8 delta '{name}': scales have shape {:?}, expected [{rows}] for a matrix",
+                scale.size()
+            )));
+        }
+        tch::no_grad(|| var.f_copy_(&apply_delta(&var, &q, &scale)))?;
+        loaded.names.push(target.clone());
+        loaded.deltas.insert(target, (q, scale));
     }
     Ok(loaded)
 }
