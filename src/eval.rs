@@ -37,11 +37,16 @@ pub struct Scored {
     pub truth: [Vec<usize>; 2],
 }
 
-/// Runs the classifier over labeled quotes and keeps the logits.
-pub fn score_labeled(clf: &Classifier, quotes: &[LabeledQuote]) -> Result<Scored> {
+/// Runs the classifier over labeled quotes and keeps the logits. With
+/// `sources`, each quote is read with its `source` field where it has one
+/// and the model reads sources ([`Classifier::tokenize_attributed`]).
+pub fn score_labeled(clf: &Classifier, quotes: &[LabeledQuote], sources: bool) -> Result<Scored> {
     let items: Vec<Tokenized> = quotes
         .iter()
-        .map(|q| clf.tokenize(&q.text))
+        .map(|q| {
+            let source = q.source.as_deref().filter(|_| sources);
+            clf.tokenize_attributed(&q.text, source)
+        })
         .collect::<Result<_>>()?;
     Ok(Scored {
         logits: clf.all_logits(&items)?,
@@ -74,9 +79,10 @@ pub fn report(clf: &Classifier, scored: &Scored, temperatures: [f64; 2]) -> Eval
     }
 }
 
-/// Evaluates the classifier (with its calibration) on labeled quotes.
-pub fn evaluate(clf: &Classifier, quotes: &[LabeledQuote]) -> Result<EvalReport> {
-    let scored = score_labeled(clf, quotes)?;
+/// Evaluates the classifier (with its calibration) on labeled quotes, read
+/// with their sources when `sources` (see [`score_labeled`]).
+pub fn evaluate(clf: &Classifier, quotes: &[LabeledQuote], sources: bool) -> Result<EvalReport> {
+    let scored = score_labeled(clf, quotes, sources)?;
     let t = clf.config().temperature;
     Ok(report(clf, &scored, [t.speaker, t.stance]))
 }

@@ -166,3 +166,47 @@ fn data_check_reports_file_and_line() {
         .code(1)
         .stderr(contains("bad.jsonl:2: unknown speaker label \"regulator\""));
 }
+
+#[test]
+fn sources_given_to_a_model_trained_without_them_are_explained() {
+    // classify --source: the quote is still classified, with a note that
+    // the source is not read.
+    let out = stance(init_model())
+        .args([
+            "classify",
+            "--json",
+            "--source",
+            "the ministry",
+            SEED_QUOTES[3].0,
+        ])
+        .assert()
+        .success()
+        .stderr(contains("trained without sources; --source is ignored"))
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_lines(&out).len(), 1);
+    let plain = stance(init_model())
+        .args(["classify", "--json", SEED_QUOTES[3].0])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(out, plain, "the source changes nothing");
+
+    // eval --with-source refuses, saying why and what to do.
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d.jsonl");
+    std::fs::write(
+        &data,
+        "{\"text\":\"We will appeal.\",\"speaker\":\"company\",\"stance\":\"commitment\",\"source\":\"Acme\"}\n",
+    )
+    .unwrap();
+    stance(init_model())
+        .args(["eval", "--with-source", "--data"])
+        .arg(&data)
+        .assert()
+        .failure()
+        .stderr(contains("--with-source").and(contains("trained without sources")));
+}

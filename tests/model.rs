@@ -356,7 +356,7 @@ fn the_committed_default_model_keeps_its_published_figures() {
             .into_records(false)
             .unwrap()
             .0;
-        let report = evaluate(&clf, &quotes).unwrap();
+        let report = evaluate(&clf, &quotes, false).unwrap();
         (report.speaker.macro_f1, report.stance.macro_f1)
     };
     let test = figures("test.jsonl");

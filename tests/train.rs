@@ -307,3 +307,98 @@ fn top2_is_stored_as_int8_deltas_that_load_to_the_evaluated_model() {
         "{err}"
     );
 }
+
+#[test]
+fn a_model_trained_with_sources_reads_them_and_one_without_ignores_them() {
+    tch::set_num_threads(2);
+    let (mut t, mut d) = tiny_data();
+    let neutral = "We will review the decision carefully.";
+
+    // Data without sources: the model reads quotes alone, a source changes
+    // nothing.
+    let mut opts = tiny_options(3);
+    opts.epochs = 2;
+    let plain = train(&t, &d, &opts).unwrap().classifier;
+    assert!(!plain.reads_sources());
+    assert_eq!(
+        plain
+            .tokenize_attributed(neutral, Some("the ministry"))
+            .unwrap(),
+        plain.tokenize(neutral).unwrap()
+    );
+
+    // The same quotes with who said them: the source is read as a second
+    // segment and moves the speaker the way it should.
+    let speakers = Labels::default().speaker;
+    for q in t.iter_mut().chain(d.iter_mut()) {
+        let source = match speakers[q.speaker].as_str() {
+            "government" => "the ministry",
+            _ => "the company",
+        };
+        q.source = Some(source.to_string());
+    }
+    let mut opts = tiny_options(3);
+    opts.source_rate = 0.5;
+    let outcome = train(&t, &d, &opts).unwrap();
+    let clf = &outcome.classifier;
+    assert!(clf.reads_sources());
+    let with_source = outcome.dev_with_source.as_ref().unwrap();
+    assert_eq!(with_source.n, d.len());
+
+    let alone = clf.tokenize(neutral).unwrap().ids;
+    let attributed = clf
+        .tokenize_attributed(neutral, Some("the ministry"))
+        .unwrap()
+        .ids;
+    let sep = *alone.last().unwrap();
+    assert_eq!(
+        &attributed[..alone.len()],
+        &alone[..],
+        "[CLS] quote [SEP] first"
+    );
+    assert_eq!(attributed.last(), Some(&sep), "then the source and [SEP]");
+    assert!(attributed.len() > alone.len() + 1);
+    assert_eq!(
+        clf.tokenize_attributed(neutral, Some("  ")).unwrap().ids,
+        alone,
+        "a blank source is no source"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    clf.save(&dir, false).unwrap();
+    assert!(ModelConfig::read(&dir).unwrap().source_input);
+    let loaded = Classifier::load(
+        &dir,
+        &LoadOptions {
+            base_dir: Some(base_dir()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let government = |source: Option<&str>| {
+        let p = loaded.classify_attributed(&[(neutral, source)]).unwrap();
+        let p = p[0].as_ref().unwrap().clone();
+        let mem = clf.classify_attributed(&[(neutral, source)]).unwrap();
+        let mem = mem[0].as_ref().unwrap().clone();
+        let g = |p: &stance::predict::Prediction| {
+            p.scores
+                .speaker
+                .0
+                .iter()
+                .find(|(label, _)| label == "government")
+                .unwrap()
+                .1
+        };
+        assert!((g(&p) - g(&mem)).abs() < 1e-5, "loaded scores like trained");
+        g(&p)
+    };
+    let (ministry, company) = (
+        government(Some("the ministry")),
+        government(Some("the company")),
+    );
+    assert!(
+        ministry > company + 0.05,
+        "P(government) with the ministry {ministry:.3}, with the company {company:.3}"
+    );
+}

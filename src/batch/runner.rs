@@ -162,9 +162,12 @@ pub fn count_records(path: &Path, format: Format) -> Result<usize> {
 
 /// Starts the reader thread: skips to `start`, then sends windows of
 /// records `[start, end)` with their tokens, cut at multiples of `window`.
+/// With `sources`, a record's string field `source` (who made the quote) is
+/// tokenized as a second segment.
 fn spawn_reader(
     mut reader: RecordReader,
     tokenizer: QuoteTokenizer,
+    sources: bool,
     start: usize,
     end: Option<usize>,
     window: usize,
@@ -190,8 +193,15 @@ fn spawn_reader(
             if end.is_some_and(|e| rec.index >= e) {
                 break;
             }
+            let source = match rec.extra.get("source") {
+                Some(serde_json::Value::String(s)) if sources && !s.trim().is_empty() => Some(s),
+                _ => None,
+            };
             let tokens = match &rec.text {
-                Ok(t) => match tokenizer.encode(t) {
+                Ok(t) => match source.map_or_else(
+                    || tokenizer.encode(t),
+                    |s| tokenizer.encode_with_source(t, s),
+                ) {
                     Ok(tok) => Some(tok),
                     Err(e) => {
                         let _ = tx.send(Err(e));
@@ -370,6 +380,7 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
     let rx = spawn_reader(
         reader,
         clf.tokenizer().clone(),
+        clf.reads_sources(),
         start + done,
         end,
         opts.window,

@@ -12,6 +12,10 @@ use clap::Args;
 pub struct ClassifyArgs {
     /// Quotes to classify; none, or "-", reads one quote per line from stdin
     pub text: Vec<String>,
+    /// Who made the quotes, as an article would name them ("the ministry",
+    /// "Acme's chief executive"); read by models trained with sources
+    #[arg(long)]
+    pub source: Option<String>,
 }
 
 /// Runs `stance classify`.
@@ -29,8 +33,16 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> anyhow::Result<u8> {
         args.text.into_iter().map(Ok).collect()
     };
     let clf = global.load_classifier()?;
+    if args.source.is_some() && !clf.reads_sources() {
+        eprintln!(
+            "stance: note: the model in {} was trained without sources; --source is ignored",
+            clf.dir().display()
+        );
+    }
     let texts: Vec<&str> = inputs.iter().map(|r| r.as_deref().unwrap_or("")).collect();
-    let mut results = clf.classify(&texts)?;
+    let attributed: Vec<(&str, Option<&str>)> =
+        texts.iter().map(|&t| (t, args.source.as_deref())).collect();
+    let mut results = clf.classify_attributed(&attributed)?;
     for (result, input) in results.iter_mut().zip(&inputs) {
         if let Err(e) = input {
             *result = Err(e.clone());

@@ -16,17 +16,36 @@ pub struct EvalArgs {
     /// Skip bad lines (reported) instead of refusing the file
     #[arg(long)]
     pub skip_bad: bool,
+    /// Read each quote with its "source" field (who the article says made
+    /// it), as `stance extract` does; needs a model trained with sources
+    #[arg(long)]
+    pub with_source: bool,
 }
 
 /// Runs `stance eval`.
 pub fn run(global: &GlobalArgs, args: EvalArgs) -> anyhow::Result<u8> {
     let quotes = super::train::read_data(&args.data, args.skip_bad)?;
     let clf = global.load_classifier()?;
-    let report = evaluate(&clf, &quotes)?;
+    if args.with_source && !clf.reads_sources() {
+        anyhow::bail!(
+            "--with-source: the model in {} was trained without sources and reads quotes alone \
+             (retrain it with `stance train` on data that has a \"source\" field)",
+            clf.dir().display()
+        );
+    }
+    let with_source = quotes.iter().filter(|q| q.source.is_some()).count();
+    if args.with_source && with_source == 0 {
+        anyhow::bail!(
+            "--with-source: no record of {} has a \"source\" field",
+            args.data.display()
+        );
+    }
+    let report = evaluate(&clf, &quotes, args.with_source)?;
     if global.json {
         let mut v = serde_json::to_value(&report)?;
         v["data"] = args.data.display().to_string().into();
         v["model"] = clf.dir().display().to_string().into();
+        v["with_source"] = if args.with_source { with_source } else { 0 }.into();
         println!("{}", serde_json::to_string(&v)?);
         return Ok(EXIT_OK);
     }
@@ -36,6 +55,9 @@ pub fn run(global: &GlobalArgs, args: EvalArgs) -> anyhow::Result<u8> {
         args.data.display(),
         clf.dir().display()
     );
+    if args.with_source {
+        println!("{with_source} of them read with their source");
+    }
     for head in Head::ALL {
         print_head(head, report.of(head));
     }

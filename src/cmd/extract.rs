@@ -30,9 +30,19 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     let clf = global.load_classifier()?;
-    // The model sees each statement on one line.
+    // The model sees each statement on one line, with its source as written
+    // when one was found (read only by models trained with sources).
     let inputs: Vec<String> = statements.iter().map(|s| one_line(&s.text)).collect();
-    let results = clf.classify(&inputs)?;
+    let sources: Vec<Option<String>> = statements
+        .iter()
+        .map(|s| s.source.as_deref().map(one_line))
+        .collect();
+    let attributed: Vec<(&str, Option<&str>)> = inputs
+        .iter()
+        .zip(&sources)
+        .map(|(text, source)| (text.as_str(), source.as_deref()))
+        .collect();
+    let results = clf.classify_attributed(&attributed)?;
     let labels = &clf.config().labels;
     let stdout = std::io::stdout().lock();
     let mut out = std::io::BufWriter::new(stdout);

@@ -21,6 +21,9 @@ pub struct LabeledQuote {
     pub stance: usize,
     /// The affair the quote belongs to, when given.
     pub dispute: Option<String>,
+    /// Who the article says made the statement, as written ("the company",
+    /// "Commerce officials"), when given.
+    pub source: Option<String>,
     /// 1-based line in its file.
     pub line: usize,
 }
@@ -143,17 +146,23 @@ fn parse_line(
             ))
         }
     };
-    let dispute = match obj.get("dispute") {
-        None => None,
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(other) => return Err(format!("field \"dispute\" must be a string, is {other}")),
+    let optional = |name: &str| -> std::result::Result<Option<String>, String> {
+        match obj.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!("field \"{name}\" must be a string, is {other}")),
+        }
     };
+    let dispute = optional("dispute")?;
+    let source = optional("source")?;
     Ok(LabeledQuote {
         id,
         text: quote,
         speaker,
         stance,
         dispute,
+        source,
         line: number,
     })
 }
@@ -205,5 +214,27 @@ mod tests {
         );
         let (records, skipped) = file.into_records(true).unwrap();
         assert_eq!((records.len(), skipped), (1, 5));
+    }
+
+    #[test]
+    fn a_source_is_read_when_given_and_must_be_a_string() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        for line in [
+            r#"{"text":"We will appeal.","speaker":"company","stance":"commitment","source":"Acme's chief executive"}"#,
+            r#"{"text":"We will appeal.","speaker":"company","stance":"commitment","source":" "}"#,
+            r#"{"text":"We will appeal.","speaker":"company","stance":"commitment"}"#,
+            r#"{"text":"We will appeal.","speaker":"company","stance":"commitment","source":3}"#,
+        ] {
+            writeln!(f, "{line}").unwrap();
+        }
+        let file = read_labeled(f.path(), &Labels::default()).unwrap();
+        let sources: Vec<Option<&str>> = file.records.iter().map(|r| r.source.as_deref()).collect();
+        assert_eq!(sources, vec![Some("Acme's chief executive"), None, None]);
+        assert_eq!(file.problems.len(), 1);
+        assert_eq!(file.problems[0].line, 4);
+        assert_eq!(
+            file.problems[0].message,
+            "field \"source\" must be a string, is 3"
+        );
     }
 }

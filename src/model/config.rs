@@ -163,6 +163,11 @@ pub struct ModelConfig {
     pub dropout: f64,
     /// Which weights were tuned and are stored in the weights file.
     pub tuning: TuneMode,
+    /// Whether the model was trained to read a quote's attributed source
+    /// (who the article says made it) as a second input segment. Quotes
+    /// without a source are read alone either way.
+    #[serde(default)]
+    pub source_input: bool,
     /// Calibration temperatures.
     #[serde(default)]
     pub temperature: Temperatures,

@@ -479,6 +479,25 @@ impl Classifier {
         self.tokenizer.encode(text)
     }
 
+    /// Tokenizes one quote with the source the article attributes it to:
+    /// a second input segment when the model was trained to read one
+    /// ([`ModelConfig::source_input`]) and a non-blank source is given,
+    /// otherwise the quote alone.
+    pub fn tokenize_attributed(&self, text: &str, source: Option<&str>) -> Result<Tokenized> {
+        match source.map(str::trim) {
+            Some(source) if self.config.source_input && !source.is_empty() => {
+                self.tokenizer.encode_with_source(text, source)
+            }
+            _ => self.tokenizer.encode(text),
+        }
+    }
+
+    /// Whether this model reads attributed sources (see
+    /// [`Classifier::tokenize_attributed`]).
+    pub fn reads_sources(&self) -> bool {
+        self.config.source_input
+    }
+
     /// Logits of both heads for already-tokenized quotes in one padded
     /// batch, in the order given (no temperature applied).
     pub fn logits(&self, items: &[&Tokenized], train: bool) -> Result<HeadLogits> {
@@ -554,16 +573,28 @@ impl Classifier {
     /// Classifies quotes. A blank quote gives an error in its place; the
     /// others are scored.
     pub fn classify<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Result<Prediction, String>>> {
-        let mut results: Vec<Result<Prediction, String>> = Vec::with_capacity(texts.len());
+        let unattributed: Vec<(&str, Option<&str>)> =
+            texts.iter().map(|t| (t.as_ref(), None)).collect();
+        self.classify_attributed(&unattributed)
+    }
+
+    /// Classifies quotes, each with the source an article attributes it to
+    /// when known (read only by models trained with sources, see
+    /// [`Classifier::tokenize_attributed`]). A blank quote gives an error in
+    /// its place; the others are scored.
+    pub fn classify_attributed(
+        &self,
+        quotes: &[(&str, Option<&str>)],
+    ) -> Result<Vec<Result<Prediction, String>>> {
+        let mut results: Vec<Result<Prediction, String>> = Vec::with_capacity(quotes.len());
         let mut good = Vec::new();
         let mut good_idx = Vec::new();
-        for (i, text) in texts.iter().enumerate() {
-            let text = text.as_ref();
+        for (i, &(text, source)) in quotes.iter().enumerate() {
             if text.trim().is_empty() {
                 results.push(Err("empty or blank quote: nothing to classify".into()));
                 continue;
             }
-            good.push(self.tokenize(text)?);
+            good.push(self.tokenize_attributed(text, source)?);
             good_idx.push(i);
             results.push(Err(String::new()));
         }
@@ -682,6 +713,7 @@ pub fn init_model_dir(out: &Path, base_dir: Option<&Path>, seed: u64, force: boo
         pooling: Pooling::Mean,
         dropout: 0.1,
         tuning: TuneMode::Heads,
+        source_input: false,
         temperature: Default::default(),
         weights_sha256: String::new(),
         training,

@@ -57,4 +57,18 @@ impl QuoteTokenizer {
             truncated: !enc.get_overflowing().is_empty(),
         })
     }
+
+    /// Tokenizes a quote with its attributed source as a second segment:
+    /// `[CLS] quote [SEP] source [SEP]`. Over the maximum length, the longer
+    /// of the two is cut first.
+    pub fn encode_with_source(&self, text: &str, source: &str) -> Result<Tokenized> {
+        let enc = self
+            .inner
+            .encode((text, source), true)
+            .map_err(|e| StanceError::Tokenizer(e.to_string()))?;
+        Ok(Tokenized {
+            ids: enc.get_ids().iter().map(|&i| i64::from(i)).collect(),
+            truncated: !enc.get_overflowing().is_empty(),
+        })
+    }
 }

@@ -16,6 +16,7 @@ use crate::model::device::DeviceChoice;
 use crate::model::{batch_tensors, weights, Classifier, StanceNet};
 use crate::text::tokenize::{QuoteTokenizer, Tokenized};
 use rand::seq::SliceRandom;
+use rand::Rng;
 use rand::SeedableRng;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -55,6 +56,10 @@ pub struct TrainOptions {
     pub dropout: f64,
     /// Weight classes by inverse frequency in the loss.
     pub class_weights: bool,
+    /// Share of the training quotes that have a `source` shown with it (a
+    /// fresh draw each epoch); the rest are shown alone, so the model reads
+    /// quotes with and without a source. 0 trains on quotes alone.
+    pub source_rate: f64,
     /// Where to train.
     pub device: DeviceChoice,
     /// Base encoder folder.
@@ -89,6 +94,7 @@ impl TrainOptions {
             max_length: 256,
             dropout: 0.1,
             class_weights: true,
+            source_rate: 0.5,
             device: DeviceChoice::Auto,
             base_dir: None,
             progress: true,
@@ -123,6 +129,9 @@ pub struct TrainOutcome {
     pub dev_uncalibrated: EvalReport,
     /// Dev metrics after calibration.
     pub dev: EvalReport,
+    /// Dev metrics after calibration, quotes read with their sources, when
+    /// the model reads sources.
+    pub dev_with_source: Option<EvalReport>,
     /// Number of trained scalar parameters.
     pub trained_parameters: i64,
     /// Wall-clock seconds.
@@ -183,6 +192,12 @@ pub fn train(
     if opts.epochs == 0 {
         return Err(StanceError::Invalid("--epochs must be at least 1".into()));
     }
+    if !(0.0..=1.0).contains(&opts.source_rate) {
+        return Err(StanceError::Invalid(format!(
+            "--source-rate must be between 0 and 1, is {}",
+            opts.source_rate
+        )));
+    }
     if opts.batch_size == 0 {
         return Err(StanceError::Invalid(
             "--batch-size must be at least 1".into(),
@@ -199,6 +214,7 @@ pub fn train(
         pooling: Pooling::Mean,
         dropout: opts.dropout,
         tuning: opts.tune,
+        source_input: opts.source_rate > 0.0 && train.iter().any(|q| q.source.is_some()),
         temperature: Temperatures::default(),
         weights_sha256: String::new(),
         training: BTreeMap::new(),
@@ -260,6 +276,20 @@ pub fn train(
         set.iter().map(|q| clf.tokenize(&q.text)).collect()
     };
     let train_items = encode(train)?;
+    // The same quotes with their sources as a second segment, where given.
+    let train_attributed: Vec<Option<Tokenized>> = if clf.reads_sources() {
+        train
+            .iter()
+            .map(|q| {
+                q.source
+                    .as_deref()
+                    .map(|s| clf.tokenize_attributed(&q.text, Some(s)))
+                    .transpose()
+            })
+            .collect::<Result<_>>()?
+    } else {
+        vec![None; train.len()]
+    };
     let speaker_truth: Vec<usize> = train.iter().map(|q| q.speaker).collect();
     let stance_truth: Vec<usize> = train.iter().map(|q| q.stance).collect();
     let n_labels = [
@@ -295,6 +325,9 @@ pub fn train(
         .progress_chars("=> "),
     );
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed);
+    // A separate stream for showing sources, so the shuffles do not depend
+    // on whether the data has sources.
+    let mut source_rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed ^ 0x5ca1_ab1e);
     let mut order: Vec<usize> = (0..train.len()).collect();
     let mut logs: Vec<EpochLog> = Vec::new();
     let mut best: Option<(f64, usize, Vec<Tensor>)> = None;
@@ -315,7 +348,13 @@ pub fn train(
                     opt.set_learning_rate_group(g, group_lr[g] * scale)?;
                 }
             }
-            let refs: Vec<&Tokenized> = chunk.iter().map(|&i| &train_items[i]).collect();
+            let refs: Vec<&Tokenized> = chunk
+                .iter()
+                .map(|&i| match &train_attributed[i] {
+                    Some(attributed) if source_rng.gen::<f64>() < opts.source_rate => attributed,
+                    _ => &train_items[i],
+                })
+                .collect();
             let (ids, mask) = batch_tensors(&refs, device);
             let logits = clf.net().forward(&ids, &mask, true)?;
             let head_loss = |logits: &Tensor, truth: &[usize], weights: &Tensor| {
@@ -346,7 +385,7 @@ pub fn train(
             bar.set_message(format!("epoch {epoch}/{} loss {value:.4}", opts.epochs));
             bar.inc(1);
         }
-        let scored = score_labeled(&clf, dev)?;
+        let scored = score_labeled(&clf, dev, false)?;
         let dev_report = report(&clf, &scored, [1.0, 1.0]);
         let log = EpochLog {
             epoch,
@@ -413,13 +452,19 @@ pub fn train(
     }
 
     // Calibration: one temperature per head, fitted on the dev set.
-    let scored = score_labeled(&clf, dev)?;
+    let scored = score_labeled(&clf, dev, false)?;
     let dev_uncalibrated = report(&clf, &scored, [1.0, 1.0]);
     let temperatures = [
         calibrate::fit_temperature(&scored.logits[0], &scored.truth[0]),
         calibrate::fit_temperature(&scored.logits[1], &scored.truth[1]),
     ];
     let dev_report = report(&clf, &scored, temperatures);
+    let dev_with_source = if clf.reads_sources() {
+        let scored = score_labeled(&clf, dev, true)?;
+        Some(report(&clf, &scored, temperatures))
+    } else {
+        None
+    };
     let config = clf.config_mut();
     config.temperature = Temperatures {
         speaker: temperatures[0],
@@ -431,6 +476,7 @@ pub fn train(
         best_epoch,
         dev_uncalibrated,
         dev: dev_report,
+        dev_with_source,
         trained_parameters,
         seconds: start.elapsed().as_secs_f64(),
     })
