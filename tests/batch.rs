@@ -369,3 +369,51 @@ fn shards_concatenated_equal_the_whole() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_source_field_is_read_by_the_default_model_and_carried_through() {
+    let model = common::root().join("models/default");
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let quote = "We will respond in due course.";
+    std::fs::write(
+        &input,
+        format!(
+            "{{\"id\":\"a\",\"text\":\"{quote}\",\"source\":\"Commerce officials\"}}\n\
+             {{\"id\":\"b\",\"text\":\"{quote}\",\"source\":\"the firm\"}}\n\
+             {{\"id\":\"c\",\"text\":\"{quote}\"}}\n"
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out.jsonl");
+    stance(&model)
+        .args(["batch", "--quiet"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let records = read_jsonl(&out);
+    assert_eq!(records.len(), 3);
+    // A quote either side could say takes its speaker from the source.
+    assert_eq!(records[0]["speaker"], "government");
+    assert_eq!(records[0]["source"], "Commerce officials");
+    assert_eq!(records[1]["speaker"], "company");
+    assert_eq!(records[1]["source"], "the firm");
+    // Without a source, the quote is read alone, as classify does.
+    let alone = stance(&model)
+        .args(["classify", "--json", quote])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let alone: Value = serde_json::from_slice(&alone).unwrap();
+    for label in ["government", "company"] {
+        let (a, b) = (
+            records[2]["scores"]["speaker"][label].as_f64().unwrap(),
+            alone["scores"]["speaker"][label].as_f64().unwrap(),
+        );
+        assert!((a - b).abs() < 1e-5, "{label}: batch {a}, classify {b}");
+    }
+}

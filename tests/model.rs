@@ -374,6 +374,38 @@ fn the_committed_default_model_keeps_its_published_figures() {
     let shapes = figures("test-shapes.jsonl");
     assert!(shapes.0 >= 0.88 && shapes.1 >= 0.95, "shapes {shapes:?}");
 
+    // Read with who said them, as `stance extract` gives them: the speaker
+    // is far surer, and the stance no worse.
+    assert!(clf.reads_sources());
+    let with_sources = |file: &str| {
+        let quotes = read_labeled(&root.join("data").join(file), &labels)
+            .unwrap()
+            .into_records(false)
+            .unwrap()
+            .0;
+        assert!(quotes.iter().all(|q| q.source.is_some()), "{file}");
+        let report = evaluate(&clf, &quotes, true).unwrap();
+        (report.speaker.macro_f1, report.stance.macro_f1)
+    };
+    let test_sourced = with_sources("test.jsonl");
+    let recorded = &clf.config().metrics["test_with_source"];
+    for (got, head) in [(test_sourced.0, "speaker"), (test_sourced.1, "stance")] {
+        let want = recorded[head]["macro_f1"].as_f64().unwrap();
+        assert!(
+            (got - want).abs() < 0.005,
+            "test with sources {head} macro-F1 {got:.4}, the config records {want:.4}"
+        );
+    }
+    assert!(
+        test_sourced.0 >= 0.97 && test_sourced.1 >= 0.95,
+        "test with sources {test_sourced:?}"
+    );
+    let shapes_sourced = with_sources("test-shapes.jsonl");
+    assert!(
+        shapes_sourced.0 >= 0.97 && shapes_sourced.1 >= 0.95,
+        "shapes with sources {shapes_sourced:?}"
+    );
+
     let texts: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
     for (pred, (text, speaker, stance)) in clf
         .classify(&texts)

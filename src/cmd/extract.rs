@@ -30,12 +30,18 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     let clf = global.load_classifier()?;
-    // The model sees each statement on one line, with its source as written
-    // when one was found (read only by models trained with sources).
+    // The model sees each statement on one line, with its source when one
+    // was found (read only by models trained with sources): for a bare name,
+    // the article's mention that says what the name is.
     let inputs: Vec<String> = statements.iter().map(|s| one_line(&s.text)).collect();
     let sources: Vec<Option<String>> = statements
         .iter()
-        .map(|s| s.source.as_deref().map(one_line))
+        .map(|s| {
+            s.source_mention
+                .as_ref()
+                .or(s.source.as_ref())
+                .map(|t| one_line(t))
+        })
         .collect();
     let attributed: Vec<(&str, Option<&str>)> = inputs
         .iter()
@@ -123,6 +129,9 @@ pub fn json_record(
     }
     map.insert("source".into(), json!(statement.source));
     map.insert("source_kind".into(), json!(statement.source_kind));
+    if let Some(mention) = &statement.source_mention {
+        map.insert("source_mention".into(), json!(mention));
+    }
     match result {
         Ok(p) => {
             map.insert("speaker".into(), json!(p.speaker));

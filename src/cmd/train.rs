@@ -179,6 +179,10 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
     );
     t.insert("class_weights".into(), json!(opts.class_weights));
     t.insert("source_rate".into(), json!(opts.source_rate));
+    t.insert(
+        "source_alone_weight".into(),
+        json!(opts.source_alone_weight),
+    );
     t.insert("patience".into(), json!(opts.patience));
     t.insert(
         "trained_parameters".into(),

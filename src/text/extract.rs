@@ -139,6 +139,12 @@ pub struct Statement {
     pub source: Option<String>,
     /// What kind of speaker the source is.
     pub source_kind: SourceKind,
+    /// For a source that is only a name (`Kaspersky`), the article's
+    /// mention of that name that says what it is (`Kaspersky, a leading
+    /// global cybersecurity firm`), as a reader would resolve it; `None`
+    /// when the source describes itself or the article never does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_mention: Option<String>,
     /// For one sentence quoted in two parts around its attribution
     /// (`“The risk is real,” the minister said, “and the recall must
     /// go ahead.”`): the offsets of each part. `text` is then the parts
@@ -2156,6 +2162,8 @@ impl Extractor<'_> {
         let text = |(s, e): Span| -> String { chars[s..e].iter().collect() };
         // Names the article tells the kind of (`Kaspersky, a ... firm`).
         let mut names: HashMap<String, Option<SourceKind>> = HashMap::new();
+        // The first mention that gave each name its kind.
+        let mut mentions: HashMap<String, String> = HashMap::new();
         let mut kinds = Vec::with_capacity(kept.len());
         for f in &kept {
             let kind = f
@@ -2163,6 +2171,7 @@ impl Extractor<'_> {
                 .map_or(SourceKind::Unknown, |s| source_kind(&text(s)));
             if let (Some(s), true) = (f.source, kind != SourceKind::Unknown) {
                 for name in name_keys(&text(s)) {
+                    mentions.entry(name.clone()).or_insert_with(|| text(s));
                     let entry = names.entry(name).or_insert(Some(kind));
                     if *entry != Some(kind) {
                         *entry = None;
@@ -2175,9 +2184,19 @@ impl Extractor<'_> {
             .zip(kinds)
             .map(|(f, kind)| {
                 let source = f.source.map(text);
-                let kind = match (&source, kind) {
-                    (Some(src), SourceKind::Unknown) => kind_from_names(src, &names),
-                    _ => kind,
+                let (kind, source_mention) = match (&source, kind) {
+                    (Some(src), SourceKind::Unknown) => {
+                        let kind = kind_from_names(src, &names);
+                        let mention = (kind != SourceKind::Unknown)
+                            .then(|| {
+                                name_keys(src)
+                                    .iter()
+                                    .find_map(|key| mentions.get(key).cloned())
+                            })
+                            .flatten();
+                        (kind, mention)
+                    }
+                    _ => (kind, None),
                 };
                 (
                     f.quote,
@@ -2187,6 +2206,7 @@ impl Extractor<'_> {
                         end: f.end,
                         source,
                         source_kind: kind,
+                        source_mention,
                         parts: Vec::new(),
                     },
                 )
@@ -2548,6 +2568,17 @@ mod tests {
         let got = extract(a);
         assert_eq!(got[1].source.as_deref(), Some("Acme"));
         assert_eq!(got[1].source_kind, SourceKind::Company);
+        // The model is given the mention that says what Acme is; a source
+        // that says it itself needs none.
+        assert_eq!(
+            got[1].source_mention.as_deref(),
+            Some("Acme, a cybersecurity firm")
+        );
+        assert_eq!(got[0].source_mention, None);
+        // A name the article never describes gets no mention.
+        let b =
+            "Borel said it would cut jobs in Europe. Later, Borel said that the cuts were final.";
+        assert!(extract(b).iter().all(|s| s.source_mention.is_none()));
     }
 
     #[test]

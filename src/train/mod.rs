@@ -60,6 +60,11 @@ pub struct TrainOptions {
     /// fresh draw each epoch); the rest are shown alone, so the model reads
     /// quotes with and without a source. 0 trains on quotes alone.
     pub source_rate: f64,
+    /// Weight of a second speaker loss on each shown source read alone
+    /// (`[CLS] source [SEP]`), which teaches the encoder what sources say
+    /// about the speaker ("the firm", "officials") rather than leaving it
+    /// to the quote.
+    pub source_alone_weight: f64,
     /// Where to train.
     pub device: DeviceChoice,
     /// Base encoder folder.
@@ -95,6 +100,7 @@ impl TrainOptions {
             dropout: 0.1,
             class_weights: true,
             source_rate: 0.5,
+            source_alone_weight: 0.5,
             device: DeviceChoice::Auto,
             base_dir: None,
             progress: true,
@@ -290,6 +296,15 @@ pub fn train(
     } else {
         vec![None; train.len()]
     };
+    // Each source alone, for the source-alone speaker loss.
+    let train_sources: Vec<Option<Tokenized>> = if clf.reads_sources() {
+        train
+            .iter()
+            .map(|q| q.source.as_deref().map(|s| clf.tokenize(s)).transpose())
+            .collect::<Result<_>>()?
+    } else {
+        vec![None; train.len()]
+    };
     let speaker_truth: Vec<usize> = train.iter().map(|q| q.speaker).collect();
     let stance_truth: Vec<usize> = train.iter().map(|q| q.stance).collect();
     let n_labels = [
@@ -348,10 +363,14 @@ pub fn train(
                     opt.set_learning_rate_group(g, group_lr[g] * scale)?;
                 }
             }
+            let mut shown: Vec<usize> = Vec::new();
             let refs: Vec<&Tokenized> = chunk
                 .iter()
                 .map(|&i| match &train_attributed[i] {
-                    Some(attributed) if source_rng.gen::<f64>() < opts.source_rate => attributed,
+                    Some(attributed) if source_rng.gen::<f64>() < opts.source_rate => {
+                        shown.push(i);
+                        attributed
+                    }
                     _ => &train_items[i],
                 })
                 .collect();
@@ -369,7 +388,24 @@ pub fn train(
             };
             let speaker_loss = head_loss(&logits.speaker, &speaker_truth, &loss_weights[0]);
             let stance_loss = head_loss(&logits.stance, &stance_truth, &loss_weights[1]);
-            let loss = speaker_loss * opts.speaker_weight + stance_loss * opts.stance_weight;
+            let mut loss = speaker_loss * opts.speaker_weight + stance_loss * opts.stance_weight;
+            if !shown.is_empty() && opts.source_alone_weight > 0.0 {
+                let alone: Vec<&Tokenized> = shown
+                    .iter()
+                    .filter_map(|&i| train_sources[i].as_ref())
+                    .collect();
+                let (ids, mask) = batch_tensors(&alone, device);
+                let logits = clf.net().forward(&ids, &mask, true)?;
+                let t: Vec<i64> = shown.iter().map(|&i| speaker_truth[i] as i64).collect();
+                let source_loss = logits.speaker.cross_entropy_loss::<Tensor>(
+                    &Tensor::from_slice(&t).to_device(device),
+                    Some(loss_weights[0].shallow_clone()),
+                    tch::Reduction::Mean,
+                    -100,
+                    0.0,
+                );
+                loss = loss + source_loss * (opts.speaker_weight * opts.source_alone_weight);
+            }
             opt.zero_grad()?;
             loss.backward();
             clip_grad_norm(&trainable, opts.clip_norm);
