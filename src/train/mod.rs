@@ -388,8 +388,10 @@ pub fn train(
             };
             let speaker_loss = head_loss(&logits.speaker, &speaker_truth, &loss_weights[0]);
             let stance_loss = head_loss(&logits.stance, &stance_truth, &loss_weights[1]);
-            let mut loss = speaker_loss * opts.speaker_weight + stance_loss * opts.stance_weight;
-            if !shown.is_empty() && opts.source_alone_weight > 0.0 {
+            let loss = speaker_loss * opts.speaker_weight + stance_loss * opts.stance_weight;
+            let loss = if shown.is_empty() || opts.source_alone_weight <= 0.0 {
+                loss
+            } else {
                 let alone: Vec<&Tokenized> = shown
                     .iter()
                     .filter_map(|&i| train_sources[i].as_ref())
@@ -404,8 +406,8 @@ pub fn train(
                     -100,
                     0.0,
                 );
-                loss = loss + source_loss * (opts.speaker_weight * opts.source_alone_weight);
-            }
+                loss + source_loss * (opts.speaker_weight * opts.source_alone_weight)
+            };
             opt.zero_grad()?;
             loss.backward();
             clip_grad_norm(&trainable, opts.clip_norm);
