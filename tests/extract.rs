@@ -384,3 +384,41 @@ fn a_100000_word_paragraph_with_an_unclosed_quote_or_no_punctuation_finishes() {
     let marks = "\"said \" that ".repeat(40_000);
     let _ = extract(&marks);
 }
+
+#[test]
+fn a_bare_name_is_read_as_the_article_named_it() {
+    let text = "Vantor, a cybersecurity firm, said it would close its Dallas office.\n\n\
+                Vantor denied that its software had ever sent customer data abroad.\n";
+    let out = stance(&default_model())
+        .args(["extract", "-"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let second = out.split("[2]").nth(1).unwrap();
+    assert!(second.contains("source:  Vantor (company)"), "{out}");
+    assert!(
+        second.contains("named:   Vantor, a cybersecurity firm"),
+        "{out}"
+    );
+    assert!(second.contains("speaker: company"), "{out}");
+    assert!(second.contains("stance:  denial"), "{out}");
+    let json = stance(&default_model())
+        .args(["extract", "--json", "-"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let records: Vec<Value> = String::from_utf8(json)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(records[0].get("source_mention").is_none());
+    assert_eq!(records[1]["source_mention"], "Vantor, a cybersecurity firm");
+}

@@ -187,6 +187,9 @@ fn write_block(
         )?,
         None => writeln!(out, "    source:  none found")?,
     }
+    if let Some(mention) = &statement.source_mention {
+        writeln!(out, "    named:   {}", one_line(mention))?;
+    }
     match result {
         Ok(p) => {
             writeln!(out, "    speaker: {} {:.3}", p.speaker, p.speaker_score)?;
