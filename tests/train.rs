@@ -209,6 +209,19 @@ fn clear_messages_for_empty_files_missing_classes_and_zero_epochs() {
         "0",
     )
     .stderr(contains("--epochs must be at least 1"));
+    let mut cmd = stance(&tmp.path().join("unused"));
+    cmd.arg("--base")
+        .arg(base_dir())
+        .args(["train", "--train"])
+        .arg(fixture("tiny_train.jsonl"))
+        .arg("--dev")
+        .arg(fixture("tiny_dev.jsonl"))
+        .arg("--out")
+        .arg(tmp.path().join("m"))
+        .args(["--source-rate", "1.5", "--quiet"]);
+    cmd.assert()
+        .code(1)
+        .stderr(contains("--source-rate must be between 0 and 1, is 1.5"));
 }
 
 #[test]
