@@ -27,6 +27,18 @@ fn tiny_options(seed: u64) -> TrainOptions {
     opts
 }
 
+/// Loads a model directory written by a test, on the test base encoder.
+fn load_saved(dir: &std::path::Path) -> Classifier {
+    Classifier::load(
+        dir,
+        &LoadOptions {
+            base_dir: Some(base_dir()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
 fn tiny_data() -> (
     Vec<stance::io::labeled::LabeledQuote>,
     Vec<stance::io::labeled::LabeledQuote>,
@@ -59,14 +71,7 @@ fn tiny_training_run_lowers_loss_and_writes_a_loadable_model() {
     outcome.classifier.save(&dir, false).unwrap();
     let config = ModelConfig::read(&dir).unwrap();
     assert_eq!(config.tuning, TuneMode::Light);
-    let loaded = Classifier::load(
-        &dir,
-        &LoadOptions {
-            base_dir: Some(base_dir()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let loaded = load_saved(&dir);
     let quotes = [
         "We will appeal the ruling.",
         "The regulator said the bank misled savers.",
@@ -381,14 +386,7 @@ fn a_model_trained_with_sources_reads_them_and_one_without_ignores_them() {
     let dir = tmp.path().join("m");
     clf.save(&dir, false).unwrap();
     assert!(ModelConfig::read(&dir).unwrap().source_input);
-    let loaded = Classifier::load(
-        &dir,
-        &LoadOptions {
-            base_dir: Some(base_dir()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let loaded = load_saved(&dir);
     let government = |source: Option<&str>| {
         let p = loaded.classify_attributed(&[(neutral, source)]).unwrap();
         let p = p[0].as_ref().unwrap().clone();

@@ -194,14 +194,11 @@ fn spawn_reader(
                 break;
             }
             let source = match rec.extra.get("source") {
-                Some(serde_json::Value::String(s)) if sources && !s.trim().is_empty() => Some(s),
+                Some(serde_json::Value::String(s)) if sources => Some(s.as_str()),
                 _ => None,
             };
             let tokens = match &rec.text {
-                Ok(t) => match source.map_or_else(
-                    || tokenizer.encode(t),
-                    |s| tokenizer.encode_with_source(t, s),
-                ) {
+                Ok(t) => match tokenizer.encode_attributed(t, source) {
                     Ok(tok) => Some(tok),
                     Err(e) => {
                         let _ = tx.send(Err(e));

@@ -95,6 +95,14 @@ pub fn read_data(path: &Path, skip_bad: bool) -> anyhow::Result<Vec<LabeledQuote
     Ok(records)
 }
 
+/// Prints `WHAT: speaker F1, stance F1` (macro-F1, 4 decimals).
+fn print_f1(what: &str, r: &EvalReport) {
+    println!(
+        "{what}: speaker {:.4}, stance {:.4}",
+        r.speaker.macro_f1, r.stance.macro_f1
+    );
+}
+
 fn metrics_json(r: &EvalReport) -> serde_json::Value {
     json!({
         "n": r.n,
@@ -230,10 +238,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
         outcome.best_epoch,
         outcome.epochs.len()
     );
-    println!(
-        "dev macro-F1: speaker {:.4}, stance {:.4}",
-        d.speaker.macro_f1, d.stance.macro_f1
-    );
+    print_f1("dev macro-F1", d);
     println!(
         "calibration: temperature speaker {:.3}, stance {:.3}; dev ECE speaker {:.4} -> {:.4}, stance {:.4} -> {:.4}",
         clf.config().temperature.speaker,
@@ -243,23 +248,14 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
         u.stance.ece,
         d.stance.ece
     );
-    if let Some(r) = &outcome.dev_with_source {
-        println!(
-            "dev macro-F1 with sources: speaker {:.4}, stance {:.4}",
-            r.speaker.macro_f1, r.stance.macro_f1
-        );
-    }
-    if let Some(r) = &test_report {
-        println!(
-            "test macro-F1: speaker {:.4}, stance {:.4}",
-            r.speaker.macro_f1, r.stance.macro_f1
-        );
-    }
-    if let Some(r) = &test_with_source {
-        println!(
-            "test macro-F1 with sources: speaker {:.4}, stance {:.4}",
-            r.speaker.macro_f1, r.stance.macro_f1
-        );
+    for (set, report) in [
+        ("dev macro-F1 with sources", &outcome.dev_with_source),
+        ("test macro-F1", &test_report),
+        ("test macro-F1 with sources", &test_with_source),
+    ] {
+        if let Some(r) = report {
+            print_f1(set, r);
+        }
     }
     println!("wrote {}", args.out.display());
     Ok(EXIT_OK)

@@ -484,12 +484,8 @@ impl Classifier {
     /// ([`ModelConfig::source_input`]) and a non-blank source is given,
     /// otherwise the quote alone.
     pub fn tokenize_attributed(&self, text: &str, source: Option<&str>) -> Result<Tokenized> {
-        match source.map(str::trim) {
-            Some(source) if self.config.source_input && !source.is_empty() => {
-                self.tokenizer.encode_with_source(text, source)
-            }
-            _ => self.tokenizer.encode(text),
-        }
+        let source = source.filter(|_| self.config.source_input);
+        self.tokenizer.encode_attributed(text, source)
     }
 
     /// Whether this model reads attributed sources (see

@@ -4,7 +4,9 @@
 
 use crate::error::{Result, StanceError};
 use std::path::Path;
-use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+use tokenizers::{
+    EncodeInput, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy,
+};
 
 /// A quote turned into token ids, ready for the encoder.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,23 +50,24 @@ impl QuoteTokenizer {
 
     /// Tokenizes one quote.
     pub fn encode(&self, text: &str) -> Result<Tokenized> {
-        let enc = self
-            .inner
-            .encode(text, true)
-            .map_err(|e| StanceError::Tokenizer(e.to_string()))?;
-        Ok(Tokenized {
-            ids: enc.get_ids().iter().map(|&i| i64::from(i)).collect(),
-            truncated: !enc.get_overflowing().is_empty(),
-        })
+        self.encode_input(text.into())
     }
 
-    /// Tokenizes a quote with its attributed source as a second segment:
-    /// `[CLS] quote [SEP] source [SEP]`. Over the maximum length, the longer
-    /// of the two is cut first.
-    pub fn encode_with_source(&self, text: &str, source: &str) -> Result<Tokenized> {
+    /// Tokenizes a quote with the source it is attributed to as a second
+    /// segment, `[CLS] quote [SEP] source [SEP]`, or alone when the source
+    /// is missing or blank. Over the maximum length, the longer of the two
+    /// is cut first.
+    pub fn encode_attributed(&self, text: &str, source: Option<&str>) -> Result<Tokenized> {
+        match source.map(str::trim) {
+            Some(source) if !source.is_empty() => self.encode_input((text, source).into()),
+            _ => self.encode(text),
+        }
+    }
+
+    fn encode_input(&self, input: EncodeInput<'_>) -> Result<Tokenized> {
         let enc = self
             .inner
-            .encode((text, source), true)
+            .encode(input, true)
             .map_err(|e| StanceError::Tokenizer(e.to_string()))?;
         Ok(Tokenized {
             ids: enc.get_ids().iter().map(|&i| i64::from(i)).collect(),

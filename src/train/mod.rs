@@ -282,29 +282,18 @@ pub fn train(
         set.iter().map(|q| clf.tokenize(&q.text)).collect()
     };
     let train_items = encode(train)?;
-    // The same quotes with their sources as a second segment, where given.
-    let train_attributed: Vec<Option<Tokenized>> = if clf.reads_sources() {
-        train
-            .iter()
-            .map(|q| {
-                q.source
-                    .as_deref()
-                    .map(|s| clf.tokenize_attributed(&q.text, Some(s)))
-                    .transpose()
-            })
-            .collect::<Result<_>>()?
-    } else {
-        vec![None; train.len()]
-    };
-    // Each source alone, for the source-alone speaker loss.
-    let train_sources: Vec<Option<Tokenized>> = if clf.reads_sources() {
-        train
-            .iter()
-            .map(|q| q.source.as_deref().map(|s| clf.tokenize(s)).transpose())
-            .collect::<Result<_>>()?
-    } else {
-        vec![None; train.len()]
-    };
+    // Where a source is given and read: the quote with its source as a
+    // second segment, and the source alone (for the source-alone loss).
+    let train_sourced: Vec<Option<(Tokenized, Tokenized)>> = train
+        .iter()
+        .map(|q| match q.source.as_deref() {
+            Some(s) if clf.reads_sources() => Ok(Some((
+                clf.tokenize_attributed(&q.text, Some(s))?,
+                clf.tokenize(s)?,
+            ))),
+            _ => Ok(None),
+        })
+        .collect::<Result<_>>()?;
     let speaker_truth: Vec<usize> = train.iter().map(|q| q.speaker).collect();
     let stance_truth: Vec<usize> = train.iter().map(|q| q.stance).collect();
     let n_labels = [
@@ -366,8 +355,8 @@ pub fn train(
             let mut shown: Vec<usize> = Vec::new();
             let refs: Vec<&Tokenized> = chunk
                 .iter()
-                .map(|&i| match &train_attributed[i] {
-                    Some(attributed) if source_rng.gen::<f64>() < opts.source_rate => {
+                .map(|&i| match &train_sourced[i] {
+                    Some((attributed, _)) if source_rng.gen::<f64>() < opts.source_rate => {
                         shown.push(i);
                         attributed
                     }
@@ -376,8 +365,9 @@ pub fn train(
                 .collect();
             let (ids, mask) = batch_tensors(&refs, device);
             let logits = clf.net().forward(&ids, &mask, true)?;
-            let head_loss = |logits: &Tensor, truth: &[usize], weights: &Tensor| {
-                let t: Vec<i64> = chunk.iter().map(|&i| truth[i] as i64).collect();
+            // Cross-entropy of one head's logits for the training quotes `rows`.
+            let head_loss = |logits: &Tensor, rows: &[usize], truth: &[usize], weights: &Tensor| {
+                let t: Vec<i64> = rows.iter().map(|&i| truth[i] as i64).collect();
                 logits.cross_entropy_loss::<Tensor>(
                     &Tensor::from_slice(&t).to_device(device),
                     Some(weights.shallow_clone()),
@@ -386,26 +376,20 @@ pub fn train(
                     0.0,
                 )
             };
-            let speaker_loss = head_loss(&logits.speaker, &speaker_truth, &loss_weights[0]);
-            let stance_loss = head_loss(&logits.stance, &stance_truth, &loss_weights[1]);
+            let speaker_loss = head_loss(&logits.speaker, chunk, &speaker_truth, &loss_weights[0]);
+            let stance_loss = head_loss(&logits.stance, chunk, &stance_truth, &loss_weights[1]);
             let loss = speaker_loss * opts.speaker_weight + stance_loss * opts.stance_weight;
             let loss = if shown.is_empty() || opts.source_alone_weight <= 0.0 {
                 loss
             } else {
                 let alone: Vec<&Tokenized> = shown
                     .iter()
-                    .filter_map(|&i| train_sources[i].as_ref())
+                    .filter_map(|&i| train_sourced[i].as_ref().map(|(_, alone)| alone))
                     .collect();
                 let (ids, mask) = batch_tensors(&alone, device);
                 let logits = clf.net().forward(&ids, &mask, true)?;
-                let t: Vec<i64> = shown.iter().map(|&i| speaker_truth[i] as i64).collect();
-                let source_loss = logits.speaker.cross_entropy_loss::<Tensor>(
-                    &Tensor::from_slice(&t).to_device(device),
-                    Some(loss_weights[0].shallow_clone()),
-                    tch::Reduction::Mean,
-                    -100,
-                    0.0,
-                );
+                let source_loss =
+                    head_loss(&logits.speaker, &shown, &speaker_truth, &loss_weights[0]);
                 loss + source_loss * (opts.speaker_weight * opts.source_alone_weight)
             };
             opt.zero_grad()?;
