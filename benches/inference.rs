@@ -6,10 +6,10 @@
 //! (default 2).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use stance::batch::runner::{run, RunOptions, Sink, Source};
 use stance::model::device::Precision;
-use stance::model::{Classifier, LoadOptions};
+use stance::pipeline::{run, RunOptions, Sink, Source};
 use stance::text::tokenize::Tokenized;
+use stance::{Classifier, LoadOptions};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -100,13 +100,13 @@ fn bench_runner(c: &mut Criterion) {
         window: 2048,
         resume: false,
         shard: None,
-        progress: false,
+        count_total: false,
     };
     let mut g = c.benchmark_group("batch runner");
     g.sample_size(10).measurement_time(Duration::from_secs(30));
     g.throughput(Throughput::Elements(1000));
     g.bench_function("1000 quotes, file to file", |b| {
-        b.iter(|| run(&clf, &opts).map(|s| s.scored))
+        b.iter(|| run(&clf, &opts, &stance::progress::Silent).map(|s| s.scored))
     });
     g.finish();
 }

@@ -1,10 +1,11 @@
 //! Evaluating a classifier on labeled quotes: both heads' metrics.
 
+use crate::classifier::{softmax, Classifier};
 use crate::error::Result;
 use crate::io::labeled::LabeledQuote;
-use crate::labels::Head;
+use crate::labels::{Head, PerHead, Temperatures};
 use crate::metrics::{head_metrics, HeadMetrics};
-use crate::model::{softmax, Classifier};
+use crate::model::config::{HeadSummary, SetMetrics};
 use crate::text::tokenize::Tokenized;
 use serde::Serialize;
 
@@ -27,14 +28,31 @@ impl EvalReport {
             Head::Stance => &self.stance,
         }
     }
+
+    /// The summary figures a model directory records, with the data file
+    /// and its hash when known.
+    pub fn summary(&self, file: Option<String>, sha256: Option<String>) -> SetMetrics {
+        let head = |m: &HeadMetrics| HeadSummary {
+            accuracy: m.accuracy,
+            macro_f1: m.macro_f1,
+            ece: m.ece,
+        };
+        SetMetrics {
+            n: self.n,
+            speaker: head(&self.speaker),
+            stance: head(&self.stance),
+            file,
+            sha256,
+        }
+    }
 }
 
 /// Raw logits and true labels of a data set, to evaluate or calibrate.
 pub struct Scored {
-    /// `[speaker, stance]` logits, one row per quote.
-    pub logits: [Vec<Vec<f32>>; 2],
-    /// `[speaker, stance]` true label indices.
-    pub truth: [Vec<usize>; 2],
+    /// Logits, one row per quote.
+    pub logits: PerHead<Vec<Vec<f32>>>,
+    /// True label indices.
+    pub truth: PerHead<Vec<usize>>,
 }
 
 /// Runs the classifier over labeled quotes and keeps the logits. With
@@ -50,32 +68,27 @@ pub fn score_labeled(clf: &Classifier, quotes: &[LabeledQuote], sources: bool) -
         .collect::<Result<_>>()?;
     Ok(Scored {
         logits: clf.all_logits(&items)?,
-        truth: [
-            quotes.iter().map(|q| q.speaker).collect(),
-            quotes.iter().map(|q| q.stance).collect(),
-        ],
+        truth: PerHead::from_fn(|head| quotes.iter().map(|q| q.label(head)).collect()),
     })
 }
 
 /// Metrics of both heads from scored data under the given temperatures.
-pub fn report(clf: &Classifier, scored: &Scored, temperatures: [f64; 2]) -> EvalReport {
+pub fn report(clf: &Classifier, scored: &Scored, temperatures: Temperatures) -> EvalReport {
     let labels = &clf.config().labels;
-    let metrics = |k: usize, head: Head| {
-        let probs: Vec<Vec<f64>> = scored.logits[k]
+    let metrics = |head: Head| {
+        let t = *temperatures.of(head);
+        let probs: Vec<Vec<f64>> = scored
+            .logits
+            .of(head)
             .iter()
-            .map(|l| {
-                softmax(l, temperatures[k])
-                    .iter()
-                    .map(|&p| f64::from(p))
-                    .collect()
-            })
+            .map(|l| softmax(l, t).iter().map(|&p| f64::from(p)).collect())
             .collect();
-        head_metrics(&scored.truth[k], &probs, labels.of(head))
+        head_metrics(scored.truth.of(head), &probs, labels.of(head))
     };
     EvalReport {
-        n: scored.truth[0].len(),
-        speaker: metrics(0, Head::Speaker),
-        stance: metrics(1, Head::Stance),
+        n: scored.truth.speaker.len(),
+        speaker: metrics(Head::Speaker),
+        stance: metrics(Head::Stance),
     }
 }
 
@@ -83,6 +96,5 @@ pub fn report(clf: &Classifier, scored: &Scored, temperatures: [f64; 2]) -> Eval
 /// with their sources when `sources` (see [`score_labeled`]).
 pub fn evaluate(clf: &Classifier, quotes: &[LabeledQuote], sources: bool) -> Result<EvalReport> {
     let scored = score_labeled(clf, quotes, sources)?;
-    let t = clf.config().temperature;
-    Ok(report(clf, &scored, [t.speaker, t.stance]))
+    Ok(report(clf, &scored, clf.config().temperature))
 }

@@ -3,14 +3,22 @@
 //! (`government` or `company`) and what the statement does (`denial`,
 //! `allegation` or `commitment`).
 //!
-//! The pipeline: quotes are tokenized with Hugging Face `tokenizers`
-//! ([`text::tokenize`]), sorted by length and cut into token-budget batches
-//! ([`batch`]), encoded by a BERT encoder on libtorch through `rust-bert`,
-//! mean-pooled, and scored by two linear heads ([`model`]); results are
-//! typed, serde-serializable [`predict::Prediction`]s.
+//! The pipeline: quotes are read ([`io`]), tokenized with Hugging Face
+//! `tokenizers` ([`text::tokenize`]), sorted by length and cut into
+//! token-budget batches, padded with their attention masks ([`batch`]),
+//! encoded by an [`model::encoder::Encoder`] on libtorch, mean-pooled and
+//! scored by two linear heads ([`model`]), put together by the
+//! [`Classifier`]; results are typed, serde-serializable
+//! [`predict::Prediction`]s, written by one printer ([`output`]). Whole
+//! files stream through [`pipeline`]; [`train`] fine-tunes and [`eval`]
+//! measures; [`text::extract`] and [`article`] find and classify the
+//! statements of a news story.
+//!
+//! The library does not need the command line: build it with
+//! `default-features = false` to leave out clap, anyhow and indicatif.
 //!
 //! ```no_run
-//! use stance::model::{Classifier, LoadOptions};
+//! use stance::{Classifier, LoadOptions};
 //! # fn main() -> stance::Result<()> {
 //! let clf = Classifier::load("models/default".as_ref(), &LoadOptions::default())?;
 //! let quotes = ["We reject these baseless accusations."];
@@ -22,8 +30,9 @@
 //! # }
 //! ```
 
+pub mod article;
 pub mod batch;
-pub mod cmd;
+pub mod classifier;
 pub mod data;
 pub mod error;
 pub mod eval;
@@ -33,8 +42,11 @@ pub mod labels;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod predict;
+pub mod progress;
 pub mod text;
 pub mod train;
 
-pub use error::{Result, StanceError};
+pub use classifier::{Classifier, LoadOptions};
+pub use error::{RecordError, Result, StanceError};

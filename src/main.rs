@@ -1,12 +1,14 @@
 //! The `stance` command line: parse, call the library, print the error
 //! chain, pick the exit code.
 
+mod cmd;
+
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = stance::cmd::Cli::parse();
-    match stance::cmd::run(cli) {
+    let cli = cmd::Cli::parse();
+    match cmd::run(cli) {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
             if is_broken_pipe(&err) {

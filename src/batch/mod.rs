@@ -1,7 +1,10 @@
 //! Batching: planning token-budget batches over length-sorted quotes
-//! ([`plan`]), and the streaming batch runner over whole files ([`runner`]).
+//! ([`plan`]) and padding a batch into tensors with its attention mask
+//! ([`pad`]). The whole-file runner that streams records through them is
+//! [`crate::pipeline`].
 
+pub mod pad;
 mod plan;
-pub mod runner;
 
+pub use pad::batch_tensors;
 pub use plan::{plan, BatchLimits};

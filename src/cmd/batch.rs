@@ -1,11 +1,12 @@
 //! `stance batch`: score a whole file, in order, one output record per
 //! input record.
 
+use super::progress::Bar;
 use super::{GlobalArgs, EXIT_BAD_RECORDS, EXIT_OK};
-use crate::batch::runner::{run as run_batch, RunOptions, Shard, Sink, Source};
-use crate::io::records::Format;
 use anyhow::Context;
 use clap::Args;
+use stance::io::records::Format;
+use stance::pipeline::{run as run_batch, RunOptions, Shard, Sink, Source};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -26,7 +27,7 @@ pub struct BatchArgs {
     pub resume: bool,
     /// Score only share K of N (0-based K), e.g. --shard 0/4; concatenating
     /// the outputs of shards 0..N-1 in order gives the whole
-    #[arg(long)]
+    #[arg(long, value_parser = parse_shard)]
     pub shard: Option<Shard>,
     /// Records per window: each window is sorted by length and batched
     #[arg(long, default_value_t = 2048)]
@@ -39,8 +40,29 @@ pub struct BatchArgs {
     pub quiet: bool,
 }
 
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse().map_err(|e| format!("--shard {e}"))
+}
+
 /// Runs `stance batch`.
 pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
+    anyhow::ensure!(args.window >= 1, "--window must be at least 1");
+    if args.format.is_none() && args.input != "-" {
+        let path = std::path::Path::new(&args.input);
+        anyhow::ensure!(
+            Format::from_path(path).is_some(),
+            "{}: cannot tell the format from the extension; use .jsonl, .csv, .tsv or .txt, or --format",
+            args.input
+        );
+    }
+    anyhow::ensure!(
+        !(args.resume && matches!(args.output.as_deref(), None | Some("-"))),
+        "--resume needs an output file (-o FILE)"
+    );
+    anyhow::ensure!(
+        !(args.shard.is_some() && args.input == "-"),
+        "--shard needs an input file, not stdin"
+    );
     let mut clf = global.load_classifier()?;
     if let Some(t) = args.max_batch_tokens {
         anyhow::ensure!(t >= 1, "--max-batch-tokens must be at least 1");
@@ -57,6 +79,7 @@ pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
         None | Some("-") => Sink::Stdout,
         Some(p) => Sink::File(PathBuf::from(p)),
     };
+    let show = !args.quiet && std::io::stderr().is_terminal();
     let opts = RunOptions {
         source,
         sink,
@@ -64,10 +87,10 @@ pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
         window: args.window,
         resume: args.resume,
         shard: args.shard,
-        progress: !args.quiet && std::io::stderr().is_terminal(),
+        count_total: show,
     };
-    let summary =
-        run_batch(&clf, &opts).with_context(|| format!("batch run over {} failed", args.input))?;
+    let summary = run_batch(&clf, &opts, &Bar::records(show))
+        .with_context(|| format!("batch run over {} failed", args.input))?;
     if !args.quiet {
         let rate = summary.scored as f64 / summary.seconds.max(1e-9);
         let resumed = if summary.resumed_from > 0 {

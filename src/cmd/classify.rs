@@ -2,10 +2,11 @@
 //! lines out.
 
 use super::{GlobalArgs, EXIT_BAD_RECORDS, EXIT_OK};
-use crate::io::lines::Lines;
-use crate::output::Printer;
 use anyhow::Context;
 use clap::Args;
+use stance::io::lines::Lines;
+use stance::output::records::{ErrorRecord, ResultRecord};
+use stance::RecordError;
 
 /// Arguments of `stance classify`.
 #[derive(Debug, Args)]
@@ -21,12 +22,12 @@ pub struct ClassifyArgs {
 /// Runs `stance classify`.
 pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> anyhow::Result<u8> {
     // Each input: the quote, or an error found while reading it.
-    let inputs: Vec<Result<String, String>> = if args.text.is_empty() || args.text == ["-"] {
+    let inputs: Vec<Result<String, RecordError>> = if args.text.is_empty() || args.text == ["-"] {
         let stdin = std::io::stdin().lock();
         let mut inputs = Vec::new();
         for line in Lines::new(stdin) {
             let line = line.context("cannot read stdin")?;
-            inputs.push(line.text.map_err(|e| format!("stdin {e}")));
+            inputs.push(line.text.map_err(|e| RecordError::Stdin(Box::new(e))));
         }
         inputs
     } else {
@@ -48,15 +49,19 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> anyhow::Result<u8> {
             *result = Err(e.clone());
         }
     }
-    let stdout = std::io::stdout().lock();
-    let mut printer = Printer::new(std::io::BufWriter::new(stdout), global.json);
+    let mut printer = global.printer();
     let mut bad = 0;
+    let none = serde_json::Map::new();
     for (i, (result, text)) in results.iter().zip(&texts).enumerate() {
-        if let Err(e) = result {
-            bad += 1;
-            eprintln!("stance: quote {}: {e}", i + 1);
+        let id = serde_json::json!(i + 1);
+        match result {
+            Ok(p) => printer.result(&ResultRecord::new(&id, p, &none, Some(text)))?,
+            Err(e) => {
+                bad += 1;
+                eprintln!("stance: quote {}: {e}", i + 1);
+                printer.error(&ErrorRecord::new(&id, e, &none, Some(text)))?;
+            }
         }
-        printer.record(&serde_json::json!(i + 1), text, result)?;
     }
     printer.flush()?;
     Ok(if bad > 0 { EXIT_BAD_RECORDS } else { EXIT_OK })

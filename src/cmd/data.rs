@@ -1,8 +1,8 @@
 //! `stance data check`: validate labeled corpus files.
 
 use super::{GlobalArgs, EXIT_OK};
-use crate::model::config::Labels;
 use clap::{Args, Subcommand};
+use stance::labels::Labels;
 use std::path::PathBuf;
 
 /// Arguments of `stance data`.
@@ -29,7 +29,7 @@ pub enum DataCommand {
 pub fn run(_global: &GlobalArgs, args: DataArgs) -> anyhow::Result<u8> {
     let DataCommand::Check { files } = args.command;
     let labels = Labels::default();
-    let report = crate::data::check(&files, &labels)?;
+    let report = stance::data::check(&files, &labels)?;
     for p in &report.problems {
         eprintln!("{p}");
     }

@@ -21,7 +21,7 @@ pub struct InitArgs {
 
 /// Runs `stance init`.
 pub fn run(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<u8> {
-    crate::model::init_model_dir(&args.out, global.base.as_deref(), args.seed, args.force)
+    stance::model::init_model_dir(&args.out, global.base.as_deref(), args.seed, args.force)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     eprintln!(
         "created {} (untrained heads, seed {}); train one with `stance train`",

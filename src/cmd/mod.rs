@@ -1,4 +1,6 @@
-//! The subcommands, one module each, and the global options they share.
+//! The command line (part of the binary, not the library): the subcommands,
+//! one module each, the global options they share, and the one place that
+//! reads the environment (`STANCE_MODEL`, `STANCE_BASE`, through clap).
 
 pub mod batch;
 pub mod classify;
@@ -6,13 +8,15 @@ pub mod data;
 pub mod eval;
 pub mod extract;
 pub mod init;
+pub mod progress;
 pub mod train;
 
-use crate::batch::BatchLimits;
-use crate::model::device::{set_threads, DeviceChoice, Precision};
-use crate::model::{Classifier, LoadOptions};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use stance::batch::BatchLimits;
+use stance::model::device::{set_threads, DeviceChoice, Precision};
+use stance::output::Printer;
+use stance::{Classifier, LoadOptions};
 use std::path::{Path, PathBuf};
 
 /// Exit status when every record was scored.
@@ -73,9 +77,20 @@ impl GlobalArgs {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default")
     }
 
+    /// Sets libtorch's thread count from `--threads`.
+    pub fn set_threads(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.threads != Some(0), "--threads must be at least 1");
+        set_threads(self.threads).context("--threads")
+    }
+
+    /// A printer on stdout: JSON lines with `--json`, else a table.
+    pub fn printer(&self) -> Printer<std::io::BufWriter<std::io::StdoutLock<'static>>> {
+        Printer::new(std::io::BufWriter::new(std::io::stdout().lock()), self.json)
+    }
+
     /// Sets threads and loads the classifier with these options.
     pub fn load_classifier(&self) -> anyhow::Result<Classifier> {
-        set_threads(self.threads)?;
+        self.set_threads()?;
         let mut limits = BatchLimits::default();
         if let Some(n) = self.batch_size {
             anyhow::ensure!(n >= 1, "--batch-size must be at least 1");
@@ -89,9 +104,15 @@ impl GlobalArgs {
             fast_only: true,
         };
         let dir = self.model_dir();
-        let mut clf = Classifier::load(&dir, &options)
-            .with_context(|| format!("cannot load the model in {}", dir.display()))?;
-        clf.set_precision(self.precision)?;
+        let mut clf = Classifier::load(&dir, &options).with_context(|| {
+            let device = match self.device {
+                DeviceChoice::Cuda => " (--device cuda)",
+                _ => "",
+            };
+            format!("cannot load the model in {}{device}", dir.display())
+        })?;
+        clf.set_precision(self.precision)
+            .with_context(|| format!("--precision {:?}", self.precision).to_lowercase())?;
         Ok(clf)
     }
 }

@@ -1,15 +1,15 @@
 //! `stance train`: fine-tune on labeled quotes and write a model directory.
 
+use super::progress::Bar;
 use super::{GlobalArgs, EXIT_OK};
-use crate::eval::{evaluate, EvalReport};
-use crate::hash::sha256_file;
-use crate::io::labeled::{read_labeled, LabeledQuote};
-use crate::model::config::{Labels, TuneMode};
-use crate::model::device::set_threads;
-use crate::train::{train, TrainOptions};
 use anyhow::Context;
 use clap::Args;
-use serde_json::json;
+use stance::io::labeled::Dataset;
+use stance::labels::Labels;
+use stance::model::config::TuneMode;
+use stance::output::records::TrainRecord;
+use stance::train::{train, TrainData, TrainOptions};
+use stance::StanceError;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -77,38 +77,31 @@ pub struct TrainArgs {
     pub quiet: bool,
 }
 
-/// Reads a labeled file, refusing it on any bad line unless `skip_bad`.
-pub fn read_data(path: &Path, skip_bad: bool) -> anyhow::Result<Vec<LabeledQuote>> {
-    let file = read_labeled(path, &Labels::default())?;
-    for p in &file.problems {
-        eprintln!("{p}");
+/// Reads a labeled file against `labels`, reporting each bad line on
+/// stderr and refusing the file on any unless `skip_bad`.
+pub fn read_data(path: &Path, labels: &Labels, skip_bad: bool) -> anyhow::Result<Dataset> {
+    match Dataset::read(path, labels, skip_bad) {
+        Ok((data, problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            if !problems.is_empty() {
+                eprintln!("{}: skipped {} bad line(s)", path.display(), problems.len());
+            }
+            Ok(data)
+        }
+        Err(e @ StanceError::BadData { .. }) => {
+            if let Ok(file) = stance::io::labeled::read_labeled(path, labels) {
+                for p in &file.problems {
+                    eprintln!("{p}");
+                }
+            }
+            Err(anyhow::anyhow!(
+                "{e}\n(fix the lines above, or pass --skip-bad to leave them out)"
+            ))
+        }
+        Err(e) => Err(e.into()),
     }
-    let (records, skipped) = file.into_records(skip_bad).map_err(|e| {
-        anyhow::anyhow!("{e}\n(fix the lines above, or pass --skip-bad to leave them out)")
-    })?;
-    if skipped > 0 {
-        eprintln!("{}: skipped {skipped} bad line(s)", path.display());
-    }
-    if records.is_empty() {
-        anyhow::bail!("{}: no labeled records", path.display());
-    }
-    Ok(records)
-}
-
-/// Prints `WHAT: speaker F1, stance F1` (macro-F1, 4 decimals).
-fn print_f1(what: &str, r: &EvalReport) {
-    println!(
-        "{what}: speaker {:.4}, stance {:.4}",
-        r.speaker.macro_f1, r.stance.macro_f1
-    );
-}
-
-fn metrics_json(r: &EvalReport) -> serde_json::Value {
-    json!({
-        "n": r.n,
-        "speaker": {"accuracy": r.speaker.accuracy, "macro_f1": r.speaker.macro_f1, "ece": r.speaker.ece},
-        "stance": {"accuracy": r.stance.accuracy, "macro_f1": r.stance.macro_f1, "ece": r.stance.ece},
-    })
 }
 
 /// Runs `stance train`.
@@ -119,11 +112,24 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
             args.out.display()
         );
     }
-    set_threads(global.threads)?;
-    let train_set = read_data(&args.train, args.skip_bad)?;
-    let dev_set = read_data(&args.dev, args.skip_bad)?;
+    if let Some(0) = args.epochs {
+        anyhow::bail!("--epochs must be at least 1");
+    }
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&args.source_rate),
+        "--source-rate must be between 0 and 1, is {}",
+        args.source_rate
+    );
+    anyhow::ensure!(
+        global.batch_size != Some(0),
+        "--batch-size must be at least 1"
+    );
+    global.set_threads()?;
+    let labels = Labels::default();
+    let train_set = read_data(&args.train, &labels, args.skip_bad)?;
+    let dev_set = read_data(&args.dev, &labels, args.skip_bad)?;
     let test_set = match &args.test {
-        Some(p) => Some(read_data(p, args.skip_bad)?),
+        Some(p) => Some(read_data(p, &labels, args.skip_bad)?),
         None => None,
     };
     let mut opts = TrainOptions::for_mode(args.tune);
@@ -148,115 +154,39 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
     opts.source_rate = args.source_rate;
     opts.device = global.device;
     opts.base_dir = global.base.clone();
-    opts.progress = !args.quiet && std::io::stderr().is_terminal();
     eprintln!(
         "training ({} mode) on {} quotes, dev {} quotes, up to {} epochs, batch {}, seed {}",
         args.tune.name(),
-        train_set.len(),
-        dev_set.len(),
+        train_set.quotes.len(),
+        dev_set.quotes.len(),
         opts.epochs,
         opts.batch_size,
         opts.seed
     );
-    let outcome = train(&train_set, &dev_set, &opts).context("training failed")?;
-    let mut clf = outcome.classifier;
-    let test_report = match &test_set {
-        Some(set) => Some(evaluate(&clf, set, false)?),
-        None => None,
+    let data = TrainData {
+        train: &train_set,
+        dev: &dev_set,
+        test: test_set.as_ref(),
     };
-    let test_with_source = match &test_set {
-        Some(set) if clf.reads_sources() => Some(evaluate(&clf, set, true)?),
-        _ => None,
-    };
-    let config = clf.config_mut();
-    let t = &mut config.training;
-    t.insert("tune".into(), json!(args.tune.name()));
-    t.insert("seed".into(), json!(opts.seed));
-    t.insert("epochs_max".into(), json!(opts.epochs));
-    t.insert("epochs_run".into(), json!(outcome.epochs.len()));
-    t.insert("best_epoch".into(), json!(outcome.best_epoch));
-    t.insert("lr".into(), json!(opts.lr));
-    t.insert("head_lr".into(), json!(opts.head_lr));
-    t.insert("batch_size".into(), json!(opts.batch_size));
-    t.insert("warmup".into(), json!(opts.warmup));
-    t.insert("weight_decay".into(), json!(opts.weight_decay));
-    t.insert("clip_norm".into(), json!(opts.clip_norm));
-    t.insert(
-        "loss_weights".into(),
-        json!({"speaker": opts.speaker_weight, "stance": opts.stance_weight}),
-    );
-    t.insert("class_weights".into(), json!(opts.class_weights));
-    t.insert("source_rate".into(), json!(opts.source_rate));
-    t.insert(
-        "source_alone_weight".into(),
-        json!(opts.source_alone_weight),
-    );
-    t.insert("patience".into(), json!(opts.patience));
-    t.insert(
-        "trained_parameters".into(),
-        json!(outcome.trained_parameters),
-    );
-    t.insert("train_file".into(), json!(args.train.display().to_string()));
-    t.insert("train_sha256".into(), json!(sha256_file(&args.train)?));
-    t.insert("train_records".into(), json!(train_set.len()));
-    t.insert("dev_file".into(), json!(args.dev.display().to_string()));
-    t.insert("dev_sha256".into(), json!(sha256_file(&args.dev)?));
-    t.insert("dev_records".into(), json!(dev_set.len()));
-    t.insert(
-        "seconds".into(),
-        json!((outcome.seconds * 10.0).round() / 10.0),
-    );
-    t.insert("history".into(), json!(outcome.epochs));
-    let m = &mut config.metrics;
-    m.insert("dev".into(), metrics_json(&outcome.dev));
-    m.insert(
-        "dev_uncalibrated".into(),
-        metrics_json(&outcome.dev_uncalibrated),
-    );
-    if let (Some(report), Some(path)) = (&test_report, &args.test) {
-        let mut v = metrics_json(report);
-        v["file"] = json!(path.display().to_string());
-        v["sha256"] = json!(sha256_file(path)?);
-        m.insert("test".into(), v);
-    }
-    if let Some(report) = &outcome.dev_with_source {
-        m.insert("dev_with_source".into(), metrics_json(report));
-    }
-    if let (Some(report), Some(path)) = (&test_with_source, &args.test) {
-        let mut v = metrics_json(report);
-        v["file"] = json!(path.display().to_string());
-        m.insert("test_with_source".into(), v);
-    }
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let outcome = train(&data, &opts, &Bar::steps(show)).context("training failed")?;
+    let clf = outcome.classifier;
     clf.save(&args.out, args.force)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
-    let d = &outcome.dev;
-    let u = &outcome.dev_uncalibrated;
-    println!(
-        "trained {} parameters in {:.1} s; best epoch {} of {}",
-        outcome.trained_parameters,
-        outcome.seconds,
-        outcome.best_epoch,
-        outcome.epochs.len()
-    );
-    print_f1("dev macro-F1", d);
-    println!(
-        "calibration: temperature speaker {:.3}, stance {:.3}; dev ECE speaker {:.4} -> {:.4}, stance {:.4} -> {:.4}",
-        clf.config().temperature.speaker,
-        clf.config().temperature.stance,
-        u.speaker.ece,
-        d.speaker.ece,
-        u.stance.ece,
-        d.stance.ece
-    );
-    for (set, report) in [
-        ("dev macro-F1 with sources", &outcome.dev_with_source),
-        ("test macro-F1", &test_report),
-        ("test macro-F1 with sources", &test_with_source),
-    ] {
-        if let Some(r) = report {
-            print_f1(set, r);
-        }
-    }
-    println!("wrote {}", args.out.display());
+    let mut printer = global.printer();
+    printer.trained(&TrainRecord {
+        out: args.out.display().to_string(),
+        trained_parameters: outcome.trained_parameters,
+        seconds: outcome.seconds,
+        best_epoch: outcome.best_epoch,
+        epochs_run: outcome.epochs.len(),
+        temperature: clf.config().temperature,
+        dev: &outcome.dev,
+        dev_uncalibrated: &outcome.dev_uncalibrated,
+        dev_with_source: outcome.dev_with_source.as_ref(),
+        test: outcome.test.as_ref(),
+        test_with_source: outcome.test_with_source.as_ref(),
+    })?;
+    printer.flush()?;
     Ok(EXIT_OK)
 }

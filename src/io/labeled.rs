@@ -4,7 +4,7 @@
 
 use crate::error::{Result, StanceError};
 use crate::io::lines::Lines;
-use crate::model::config::Labels;
+use crate::labels::{Head, Labels};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +26,60 @@ pub struct LabeledQuote {
     pub source: Option<String>,
     /// 1-based line in its file.
     pub line: usize,
+}
+
+impl LabeledQuote {
+    /// The index of its label of `head`.
+    pub fn label(&self, head: Head) -> usize {
+        match head {
+            Head::Speaker => self.speaker,
+            Head::Stance => self.stance,
+        }
+    }
+}
+
+/// A labeled data file read whole, with its hash (the provenance a trained
+/// model records).
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The file, as given.
+    pub path: PathBuf,
+    /// sha256 of the file.
+    pub sha256: String,
+    /// Its records.
+    pub quotes: Vec<LabeledQuote>,
+}
+
+impl Dataset {
+    /// Reads a labeled file against `labels` (the model's label names).
+    /// Any bad line refuses the file unless `skip_bad`; the problems are
+    /// returned either way, to be reported. A file with no good record is
+    /// an error.
+    pub fn read(path: &Path, labels: &Labels, skip_bad: bool) -> Result<(Dataset, Vec<Problem>)> {
+        let file = read_labeled(path, labels)?;
+        let problems = file.problems.clone();
+        let (quotes, _) = file.into_records(skip_bad)?;
+        if quotes.is_empty() {
+            return Err(StanceError::NoRecords {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok((
+            Dataset {
+                path: path.to_path_buf(),
+                sha256: crate::hash::sha256_file(path)?,
+                quotes,
+            },
+            problems,
+        ))
+    }
+}
+
+impl std::ops::Deref for Dataset {
+    type Target = [LabeledQuote];
+    fn deref(&self) -> &[LabeledQuote] {
+        &self.quotes
+    }
 }
 
 /// A problem with one line of a data file.
@@ -86,7 +140,11 @@ pub fn read_labeled(path: &Path, labels: &Labels) -> Result<LabeledFile> {
     for line in Lines::new(std::io::BufReader::new(file)) {
         let line = line.map_err(|e| StanceError::io(path, e))?;
         let number = line.number;
-        match line.text.and_then(|t| parse_line(&t, number, labels)) {
+        match line
+            .text
+            .map_err(|e| e.to_string())
+            .and_then(|t| parse_line(&t, number, labels))
+        {
             Ok(q) => out.records.push(q),
             Err(message) => out.problems.push(Problem {
                 path: path.to_path_buf(),

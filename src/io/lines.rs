@@ -1,6 +1,7 @@
 //! Reading text one line at a time as raw bytes, so that a line of invalid
 //! UTF-8 becomes an error naming that line instead of ending the read.
 
+use crate::error::RecordError;
 use std::io::BufRead;
 
 /// One line of input: its 1-based number and its text, or what is wrong.
@@ -8,8 +9,8 @@ use std::io::BufRead;
 pub struct Line {
     /// 1-based line number.
     pub number: usize,
-    /// The text without its line ending, or an error message.
-    pub text: Result<String, String>,
+    /// The text without its line ending, or what is wrong with it.
+    pub text: Result<String, RecordError>,
 }
 
 /// Iterates over the lines of `reader`, stripping `\n` and `\r\n`.
@@ -47,11 +48,10 @@ impl<R: BufRead> Iterator for Lines<R> {
                 }
                 let text = match std::str::from_utf8(&self.buf) {
                     Ok(s) => Ok(s.to_string()),
-                    Err(e) => Err(format!(
-                        "line {}: invalid UTF-8 at byte {}",
-                        self.number,
-                        e.valid_up_to() + 1
-                    )),
+                    Err(e) => Err(RecordError::BadUtf8 {
+                        line: self.number,
+                        byte: e.valid_up_to() + 1,
+                    }),
                 };
                 Some(Ok(Line {
                     number: self.number,
@@ -74,8 +74,8 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].text, Ok("one".to_string()));
         assert_eq!(
-            lines[1].text,
-            Err("line 2: invalid UTF-8 at byte 3".to_string())
+            lines[1].text.as_ref().unwrap_err().to_string(),
+            "line 2: invalid UTF-8 at byte 3"
         );
         assert_eq!(lines[2].text, Ok("three".to_string()));
         assert_eq!(lines[2].number, 3);

@@ -1,7 +1,7 @@
-//! Input and output records: raw lines, labeled data, batch input records
-//! and result writers.
+//! Reading input: raw lines, batch input records, labeled data and
+//! articles. (Output goes through [`crate::output`].)
 
+pub mod article;
 pub mod labeled;
 pub mod lines;
 pub mod records;
-pub mod writer;

@@ -2,14 +2,15 @@
 //! one record at a time with its number, so a bad record becomes an error in
 //! its place and nothing else is lost.
 
-use crate::error::{Result, StanceError};
+use crate::error::{RecordError, Result, StanceError};
 use crate::io::lines::Lines;
 use serde_json::{Map, Value};
 use std::io::{BufRead, Read};
 use std::path::Path;
 
 /// An input file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// One JSON object per line with `text` and optional `id`.
     Jsonl,
@@ -43,7 +44,7 @@ pub struct InputRecord {
     /// The record's id: the input's `id`, or the 1-based record number.
     pub id: Value,
     /// The quote, or what is wrong with the record (with its line).
-    pub text: std::result::Result<String, String>,
+    pub text: std::result::Result<String, RecordError>,
     /// Other fields, carried to the output untouched.
     pub extra: Map<String, Value>,
 }
@@ -51,6 +52,8 @@ pub struct InputRecord {
 /// Reads records of one format from a byte stream.
 pub struct RecordReader {
     inner: Inner,
+    /// The input's name, for errors.
+    source: String,
     next_index: usize,
     /// Column names of a CSV/TSV header.
     header: Vec<String>,
@@ -72,6 +75,7 @@ impl RecordReader {
         match format {
             Format::Jsonl | Format::Txt => Ok(RecordReader {
                 inner: Inner::Lines(Lines::new(input), format),
+                source: source.to_string(),
                 next_index: 0,
                 header: Vec::new(),
             }),
@@ -87,19 +91,26 @@ impl RecordReader {
                         .map(|f| String::from_utf8_lossy(f).trim().to_string())
                         .collect(),
                     Err(e) => {
-                        return Err(StanceError::Invalid(format!(
-                            "{source}: cannot read the CSV header: {e}"
-                        )))
+                        return Err(StanceError::Input {
+                            input: source.to_string(),
+                            why: format!("cannot read the CSV header: {e}"),
+                        })
                     }
                 };
-                let text_col = header.iter().position(|h| h == "text").ok_or_else(|| {
-                    StanceError::Invalid(format!(
-                        "{source}: line 1: the header has no \"text\" column (columns: {})",
-                        header.join(", ")
-                    ))
-                })?;
+                let text_col =
+                    header
+                        .iter()
+                        .position(|h| h == "text")
+                        .ok_or_else(|| StanceError::Input {
+                            input: source.to_string(),
+                            why: format!(
+                                "line 1: the header has no \"text\" column (columns: {})",
+                                header.join(", ")
+                            ),
+                        })?;
                 Ok(RecordReader {
                     inner: Inner::Csv(reader, text_col),
+                    source: source.to_string(),
                     next_index: 0,
                     header,
                 })
@@ -120,7 +131,12 @@ impl RecordReader {
         let record = match &mut self.inner {
             Inner::Lines(lines, format) => match lines.next() {
                 None => return Ok(None),
-                Some(Err(e)) => return Err(StanceError::Invalid(format!("read error: {e}"))),
+                Some(Err(e)) => {
+                    return Err(StanceError::Read {
+                        input: self.source.clone(),
+                        source: e,
+                    })
+                }
                 Some(Ok(line)) => match line.text {
                     Err(e) => error_record(index, Value::from(number), e),
                     Ok(text) if *format == Format::Txt => {
@@ -140,7 +156,10 @@ impl RecordReader {
                         error_record(
                             index,
                             Value::from(number),
-                            format!("line {line}: malformed CSV: {e}"),
+                            RecordError::MalformedCsv {
+                                line: line as usize,
+                                message: e.to_string(),
+                            },
                         )
                     }
                 }
@@ -151,11 +170,11 @@ impl RecordReader {
     }
 }
 
-fn error_record(index: usize, id: Value, message: String) -> InputRecord {
+fn error_record(index: usize, id: Value, error: RecordError) -> InputRecord {
     InputRecord {
         index,
         id,
-        text: Err(message),
+        text: Err(error),
         extra: Map::new(),
     }
 }
@@ -168,7 +187,7 @@ fn text_record(
     extra: Map<String, Value>,
 ) -> InputRecord {
     let text = if text.trim().is_empty() {
-        Err(format!("line {line}: empty or blank text"))
+        Err(RecordError::BlankText { line })
     } else {
         Ok(text)
     };
@@ -183,14 +202,17 @@ fn text_record(
 fn json_record(index: usize, line_text: &str, line: usize) -> InputRecord {
     let number = Value::from(index + 1);
     if line_text.trim().is_empty() {
-        return error_record(index, number, format!("line {line}: blank line"));
+        return error_record(index, number, RecordError::BlankLine { line });
     }
     let value: Value = match serde_json::from_str(line_text) {
         Ok(v) => v,
-        Err(e) => return error_record(index, number, format!("line {line}: not valid JSON: {e}")),
+        Err(e) => {
+            let message = e.to_string();
+            return error_record(index, number, RecordError::NotJson { line, message });
+        }
     };
     let Value::Object(mut obj) = value else {
-        return error_record(index, number, format!("line {line}: not a JSON object"));
+        return error_record(index, number, RecordError::NotObject { line });
     };
     let id = match obj.remove("id") {
         Some(v @ (Value::String(_) | Value::Number(_))) => v,
@@ -202,17 +224,17 @@ fn json_record(index: usize, line_text: &str, line: usize) -> InputRecord {
         None => InputRecord {
             index,
             id,
-            text: Err(format!("line {line}: no \"text\" field")),
+            text: Err(RecordError::NoText { line }),
             extra,
         },
         Some(Value::String(s)) => text_record(index, id, s, line, extra),
         Some(other) => InputRecord {
             index,
             id,
-            text: Err(format!(
-                "line {line}: \"text\" must be a string, is {}",
-                kind(&other)
-            )),
+            text: Err(RecordError::TextNotString {
+                line,
+                found: kind(&other),
+            }),
             extra,
         },
     }
@@ -249,11 +271,11 @@ fn csv_record(
         return error_record(
             index,
             id,
-            format!(
-                "line {line}: {} fields, the header has {} (unbalanced quotes?)",
-                rec.len(),
-                header.len()
-            ),
+            RecordError::FieldCount {
+                line,
+                got: rec.len(),
+                want: header.len(),
+            },
         );
     }
     let mut extra = Map::new();
@@ -264,7 +286,10 @@ fn csv_record(
             return error_record(
                 index,
                 Value::from(index + 1),
-                format!("line {line}: column \"{name}\" is not valid UTF-8"),
+                RecordError::ColumnUtf8 {
+                    line,
+                    column: name.clone(),
+                },
             );
         };
         if k == text_col {
@@ -300,26 +325,35 @@ mod tests {
         assert_eq!(recs.len(), 7);
         assert_eq!(recs[0].id, Value::from("a"));
         assert_eq!(recs[0].extra["src"], Value::from("x"));
-        assert!(recs[1].text.as_ref().unwrap_err().contains("line 2: blank"));
+        assert!(recs[1]
+            .text
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("line 2: blank"));
         assert!(recs[2]
             .text
             .as_ref()
             .unwrap_err()
+            .to_string()
             .contains("line 3: not valid JSON"));
         assert!(recs[3]
             .text
             .as_ref()
             .unwrap_err()
+            .to_string()
             .contains("must be a string, is a number"));
         assert!(recs[4]
             .text
             .as_ref()
             .unwrap_err()
+            .to_string()
             .contains("no \"text\" field"));
         assert!(recs[5]
             .text
             .as_ref()
             .unwrap_err()
+            .to_string()
             .contains("empty or blank"));
         assert_eq!(recs[6].id, Value::from(7));
         assert_eq!(recs[6].text, Ok("last".into()));
@@ -335,7 +369,7 @@ mod tests {
         assert_eq!(recs[0].text, Ok("We said, plainly, no.".into()));
         assert_eq!(recs[0].extra["source"], Value::from("wire"));
         assert_eq!(recs[1].text, Ok("Two\nlines".into()));
-        let e = recs[2].text.as_ref().unwrap_err();
+        let e = recs[2].text.as_ref().unwrap_err().to_string();
         assert!(e.contains("line 5") && e.contains("4 fields"), "{e}");
         assert_eq!(recs[2].id, Value::from("q3"));
         assert_eq!(recs[3].id, Value::from("q4"));

@@ -4,7 +4,7 @@
 use crate::error::{Result, StanceError};
 use crate::hash::sha256_file;
 use crate::model::config::BaseInfo;
-use rust_bert::bert::BertConfig;
+use crate::model::encoder::EncoderConfig;
 use std::path::{Path, PathBuf};
 
 /// Where the base encoder comes from.
@@ -21,13 +21,10 @@ pub const BASE_DIR_NAME: &str = "all-minilm-l6-v2";
 /// so that the 90 MB weights are not hashed again on every start.
 const STAMP_FILE: &str = ".verified";
 
-/// The base encoder folder: `$STANCE_BASE` if set, else `models/base/all-minilm-l6-v2`
-/// in the current directory, else the one in the source tree this binary was
-/// built from.
+/// The default base encoder folder: `models/base/all-minilm-l6-v2` in the
+/// current directory, else the one in the source tree this library was built
+/// from. (The command line also reads `$STANCE_BASE`.)
 pub fn default_base_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("STANCE_BASE") {
-        return PathBuf::from(dir);
-    }
     let local = Path::new("models/base").join(BASE_DIR_NAME);
     if local.is_dir() {
         return local;
@@ -43,7 +40,7 @@ pub struct BaseEncoder {
     /// The folder.
     pub dir: PathBuf,
     /// The encoder's architecture.
-    pub config: BertConfig,
+    pub config: EncoderConfig,
     /// Name and hashes.
     pub info: BaseInfo,
 }
@@ -66,13 +63,7 @@ impl BaseEncoder {
                 });
             }
         }
-        let config_path = dir.join("config.json");
-        let text =
-            std::fs::read_to_string(&config_path).map_err(|e| StanceError::io(&config_path, e))?;
-        let config: BertConfig = serde_json::from_str(&text).map_err(|e| StanceError::BadJson {
-            path: config_path.clone(),
-            message: e.to_string(),
-        })?;
+        let config = EncoderConfig::read(&dir.join("config.json"))?;
         let want_model = expected.map_or(BASE_SHA256, |b| b.sha256.as_str());
         let want_tok = expected.map_or(TOKENIZER_SHA256, |b| b.tokenizer_sha256.as_str());
         let name = expected.map_or(BASE_NAME.to_string(), |b| b.name.clone());

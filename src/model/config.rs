@@ -2,7 +2,9 @@
 //! structs.
 
 use crate::error::{Result, StanceError};
-use crate::labels::Head;
+use crate::labels::{Head, PerHead};
+pub use crate::labels::{Labels, Temperatures};
+pub use crate::model::tuning::{Storage, TuneMode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,60 +26,6 @@ pub enum Pooling {
     Cls,
 }
 
-/// Which weights training updates (and the model directory stores).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum TuneMode {
-    /// Only the two heads; the encoder is the base model, unchanged.
-    Heads,
-    /// The heads plus every bias and LayerNorm of the encoder: ~130 KB.
-    Light,
-    /// Light plus the whole top encoder layer, stored as f16: ~3.6 MB.
-    Top,
-    /// Light plus the two top encoder layers, their matrices stored as int8
-    /// deltas from the base encoder: ~3.7 MB.
-    Top2,
-    /// The heads and the whole encoder: a complete checkpoint (~90 MB).
-    Full,
-}
-
-impl TuneMode {
-    /// The mode's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            TuneMode::Heads => "heads",
-            TuneMode::Light => "light",
-            TuneMode::Top => "top",
-            TuneMode::Top2 => "top2",
-            TuneMode::Full => "full",
-        }
-    }
-
-    /// The precision the weights of this mode are stored in.
-    pub fn storage(self) -> Storage {
-        match self {
-            TuneMode::Top => Storage::F16,
-            TuneMode::Top2 => Storage::Int8Delta,
-            _ => Storage::F32,
-        }
-    }
-}
-
-/// Precision of the stored weights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Storage {
-    /// 32-bit floats.
-    F32,
-    /// 16-bit floats; training rounds the tuned weights to f16 before
-    /// calibration, so the stored model is exactly the evaluated one.
-    F16,
-    /// Tuned encoder matrices as int8 deltas from the base encoder, one f32
-    /// scale per row; everything else as f32. Training rounds the matrices
-    /// to what is stored before calibration, as for f16.
-    Int8Delta,
-}
-
 /// The base encoder a model directory was built on.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BaseInfo {
@@ -87,62 +35,6 @@ pub struct BaseInfo {
     pub sha256: String,
     /// sha256 of the base `tokenizer.json`.
     pub tokenizer_sha256: String,
-}
-
-/// Label names of each head, in output order.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Labels {
-    /// Speaker labels.
-    pub speaker: Vec<String>,
-    /// Stance labels.
-    pub stance: Vec<String>,
-}
-
-impl Labels {
-    /// The labels of `head`.
-    pub fn of(&self, head: Head) -> &[String] {
-        match head {
-            Head::Speaker => &self.speaker,
-            Head::Stance => &self.stance,
-        }
-    }
-}
-
-impl Default for Labels {
-    fn default() -> Self {
-        Labels {
-            speaker: Head::Speaker.default_labels(),
-            stance: Head::Stance.default_labels(),
-        }
-    }
-}
-
-/// One temperature per head, dividing the logits before softmax.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-pub struct Temperatures {
-    /// Speaker head temperature.
-    pub speaker: f64,
-    /// Stance head temperature.
-    pub stance: f64,
-}
-
-impl Temperatures {
-    /// The temperature of `head`.
-    pub fn of(&self, head: Head) -> f64 {
-        match head {
-            Head::Speaker => self.speaker,
-            Head::Stance => self.stance,
-        }
-    }
-}
-
-impl Default for Temperatures {
-    fn default() -> Self {
-        Temperatures {
-            speaker: 1.0,
-            stance: 1.0,
-        }
-    }
 }
 
 /// The contents of `stance.json`.
@@ -173,12 +65,164 @@ pub struct ModelConfig {
     pub temperature: Temperatures,
     /// sha256 of `weights.safetensors`.
     pub weights_sha256: String,
-    /// How the model was made: seed, hyper-parameters, data hashes.
-    #[serde(default)]
-    pub training: BTreeMap<String, serde_json::Value>,
+    /// A note on how the directory was made when it was not trained
+    /// (`stance init`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// How the model was trained: hyper-parameters, data files and hashes,
+    /// the epochs run; `None` for an untrained directory.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub training: Option<Provenance>,
     /// Metrics measured on the dev (and test) data.
     #[serde(default)]
-    pub metrics: BTreeMap<String, serde_json::Value>,
+    pub metrics: Metrics,
+}
+
+/// Reads an optional section, taking one that does not parse (written by an
+/// older version) as absent.
+fn lenient<'de, D, T>(d: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).ok())
+}
+
+/// How a model was trained, filled by [`crate::train::train`] and saved in
+/// `stance.json`. Fields are in name order, as they are written.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Provenance {
+    /// Quotes per step.
+    pub batch_size: usize,
+    /// The epoch whose weights were kept.
+    pub best_epoch: usize,
+    /// Whether classes were weighted by inverse frequency.
+    pub class_weights: bool,
+    /// Largest global gradient norm.
+    pub clip_norm: f64,
+    /// The dev file, as given.
+    pub dev_file: String,
+    /// Its records.
+    pub dev_records: usize,
+    /// Its sha256.
+    pub dev_sha256: String,
+    /// Most epochs.
+    pub epochs_max: usize,
+    /// Epochs run.
+    pub epochs_run: usize,
+    /// Peak learning rate of the heads.
+    pub head_lr: f64,
+    /// One entry per epoch run.
+    pub history: Vec<EpochLog>,
+    /// Weights of the two heads' losses.
+    pub loss_weights: PerHead<f64>,
+    /// Peak learning rate of the encoder's tuned weights.
+    pub lr: f64,
+    /// Epochs without dev improvement before stopping.
+    pub patience: usize,
+    /// Wall-clock seconds of training.
+    pub seconds: f64,
+    /// Seed of initialisation, shuffling and dropout.
+    pub seed: u64,
+    /// Weight of the speaker loss on sources read alone.
+    pub source_alone_weight: f64,
+    /// Share of training quotes shown with their source.
+    pub source_rate: f64,
+    /// The training file, as given.
+    pub train_file: String,
+    /// Its records.
+    pub train_records: usize,
+    /// Its sha256.
+    pub train_sha256: String,
+    /// Number of trained scalar parameters.
+    pub trained_parameters: i64,
+    /// The tuning mode.
+    pub tune: TuneMode,
+    /// Share of steps spent warming the learning rate up.
+    pub warmup: f64,
+    /// AdamW weight decay.
+    pub weight_decay: f64,
+}
+
+/// What happened in one training epoch.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EpochLog {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Dev macro-F1 of the speaker head.
+    pub dev_speaker_f1: f64,
+    /// Dev macro-F1 of the stance head.
+    pub dev_stance_f1: f64,
+    /// Seconds the epoch took, dev evaluation included.
+    pub seconds: f64,
+}
+
+/// One head's summary figures on one data set.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct HeadSummary {
+    /// Share of quotes labeled right.
+    pub accuracy: f64,
+    /// Mean F1 over the classes.
+    pub macro_f1: f64,
+    /// Expected calibration error.
+    pub ece: f64,
+}
+
+/// Summary figures of both heads on one data set.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SetMetrics {
+    /// Number of quotes.
+    pub n: usize,
+    /// Speaker head.
+    pub speaker: HeadSummary,
+    /// Stance head.
+    pub stance: HeadSummary,
+    /// The data file, when it came from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Its sha256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+impl SetMetrics {
+    /// The figures of `head`.
+    pub fn of(&self, head: Head) -> &HeadSummary {
+        match head {
+            Head::Speaker => &self.speaker,
+            Head::Stance => &self.stance,
+        }
+    }
+}
+
+/// The metrics a model directory records.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Metrics {
+    /// Dev set, calibrated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev: Option<SetMetrics>,
+    /// Dev set before calibration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_uncalibrated: Option<SetMetrics>,
+    /// Dev set, quotes read with their sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_with_source: Option<SetMetrics>,
+    /// Test set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<SetMetrics>,
+    /// Test set, quotes read with their sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_with_source: Option<SetMetrics>,
+    /// Further sets, by name (e.g. other test sets or precisions).
+    #[serde(flatten)]
+    pub other: BTreeMap<String, SetMetrics>,
 }
 
 impl ModelConfig {
@@ -222,7 +266,7 @@ impl ModelConfig {
             });
         }
         for head in Head::ALL {
-            let t = config.temperature.of(head);
+            let t = *config.temperature.of(head);
             if !(t.is_finite() && t > 0.0) {
                 return Err(StanceError::BadJson {
                     path,

@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 use tch::Device;
 
 /// Where the model runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum DeviceChoice {
     /// CUDA when libtorch sees a GPU, else the CPU.
     #[default]
@@ -32,13 +33,18 @@ impl DeviceChoice {
                 }
             }
             DeviceChoice::Cuda => {
-                cuda_backend().map_err(|e| StanceError::Invalid(format!("--device cuda: {e}")))?;
+                cuda_backend().map_err(|why| StanceError::Device {
+                    device: "cuda",
+                    why,
+                })?;
                 if tch::Cuda::is_available() {
                     Ok(Device::Cuda(0))
                 } else {
-                    Err(StanceError::Invalid(
-                        "--device cuda: libtorch sees no CUDA GPU on this machine (use --device cpu or auto)".into(),
-                    ))
+                    Err(StanceError::Device {
+                        device: "cuda",
+                        why: "libtorch sees no CUDA GPU on this machine (use the CPU or auto)"
+                            .into(),
+                    })
                 }
             }
         }
@@ -108,17 +114,18 @@ fn cuda_library_path() -> std::result::Result<PathBuf, String> {
 pub fn set_threads(threads: Option<usize>) -> Result<()> {
     if let Some(n) = threads {
         if n == 0 {
-            return Err(StanceError::Invalid("--threads must be at least 1".into()));
+            return Err(StanceError::setting("threads", "at least 1", 0));
         }
         let n = i32::try_from(n)
-            .map_err(|_| StanceError::Invalid(format!("--threads {n} is too large")))?;
+            .map_err(|_| StanceError::setting("threads", "at most 2147483647", n))?;
         tch::set_num_threads(n);
     }
     Ok(())
 }
 
 /// Numeric precision of inference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Precision {
     /// 32-bit floats (the default).
     #[default]

@@ -3,7 +3,7 @@
 //! which one and how it differs.
 
 use crate::error::{Result, StanceError};
-use crate::model::config::Storage;
+use crate::model::tuning::{is_encoder_matrix, Storage};
 use safetensors::{Dtype, SafeTensors};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -244,19 +244,14 @@ pub fn stored_tensors(
                     out.push((format!("{name}{SCALE_SUFFIX}"), scale.to_kind(Kind::Float)));
                 }
                 None if is_encoder_matrix(name) => {
-                    return Err(StanceError::Invalid(format!(
-                        "'{name}' has no int8 delta to store (deltas are made by training)"
-                    )))
+                    return Err(StanceError::Delta {
+                        name: name.clone(),
+                        why: "no int8 delta to store (deltas are made by training)",
+                    })
                 }
                 None => out.push((name.clone(), var.to_kind(Kind::Float))),
             },
         }
     }
     Ok(out)
-}
-
-/// Whether variable `name` is a weight matrix of the encoder's layers (not a
-/// bias, LayerNorm, embedding or head).
-pub fn is_encoder_matrix(name: &str) -> bool {
-    name.starts_with("encoder.") && name.ends_with(".weight") && !name.contains("LayerNorm")
 }

@@ -22,6 +22,7 @@ pub struct Tokenized {
 pub struct QuoteTokenizer {
     inner: Tokenizer,
     max_length: usize,
+    pad_id: i64,
 }
 
 impl QuoteTokenizer {
@@ -29,8 +30,15 @@ impl QuoteTokenizer {
     /// (special tokens included) and no padding: batches are padded to
     /// their longest quote when tensors are built.
     pub fn from_file(path: &Path, max_length: usize) -> Result<QuoteTokenizer> {
-        let mut inner = Tokenizer::from_file(path)
-            .map_err(|e| StanceError::Tokenizer(format!("{}: {e}", path.display())))?;
+        let file_error = |source| StanceError::TokenizerFile {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut inner = Tokenizer::from_file(path).map_err(file_error)?;
+        let pad_id = ["[PAD]", "<pad>"]
+            .iter()
+            .find_map(|t| inner.token_to_id(t))
+            .map_or(0, i64::from);
         inner.with_padding(None);
         inner
             .with_truncation(Some(TruncationParams {
@@ -39,13 +47,22 @@ impl QuoteTokenizer {
                 stride: 0,
                 direction: TruncationDirection::Right,
             }))
-            .map_err(|e| StanceError::Tokenizer(format!("{}: {e}", path.display())))?;
-        Ok(QuoteTokenizer { inner, max_length })
+            .map_err(file_error)?;
+        Ok(QuoteTokenizer {
+            inner,
+            max_length,
+            pad_id,
+        })
     }
 
     /// The maximum length in tokens.
     pub fn max_length(&self) -> usize {
         self.max_length
+    }
+
+    /// The id batches are padded with.
+    pub fn pad_id(&self) -> i64 {
+        self.pad_id
     }
 
     /// Tokenizes one quote.
@@ -68,7 +85,7 @@ impl QuoteTokenizer {
         let enc = self
             .inner
             .encode(input, true)
-            .map_err(|e| StanceError::Tokenizer(e.to_string()))?;
+            .map_err(StanceError::Tokenize)?;
         Ok(Tokenized {
             ids: enc.get_ids().iter().map(|&i| i64::from(i)).collect(),
             truncated: !enc.get_overflowing().is_empty(),

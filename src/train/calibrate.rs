@@ -1,7 +1,7 @@
 //! Temperature scaling: one temperature per head, fitted on dev logits by
 //! minimising the negative log-likelihood.
 
-use crate::model::softmax;
+use crate::classifier::softmax;
 
 /// Mean negative log-likelihood of `truth` under `softmax(logits / t)`.
 pub fn nll(logits: &[Vec<f32>], truth: &[usize], t: f64) -> f64 {

@@ -6,14 +6,19 @@
 
 pub mod calibrate;
 
+use crate::classifier::Classifier;
 use crate::error::{Result, StanceError};
-use crate::eval::{report, score_labeled, EvalReport};
-use crate::io::labeled::LabeledQuote;
-use crate::labels::Head;
+use crate::eval::{evaluate, report, score_labeled, EvalReport};
+use crate::io::labeled::{Dataset, LabeledQuote};
+use crate::labels::{Head, PerHead, Temperatures};
 use crate::model::base::{default_base_dir, BaseEncoder};
-use crate::model::config::{ModelConfig, Pooling, Storage, Temperatures, TuneMode, FORMAT_VERSION};
+use crate::model::config::{
+    EpochLog, Metrics, ModelConfig, Pooling, Provenance, Storage, TuneMode, FORMAT_VERSION,
+};
 use crate::model::device::DeviceChoice;
-use crate::model::{batch_tensors, weights, Classifier, StanceNet};
+use crate::model::tuning::{self, Group};
+use crate::model::{encoder, lock_rng, weights, StanceNet};
+use crate::progress::Progress;
 use crate::text::tokenize::{QuoteTokenizer, Tokenized};
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -67,10 +72,8 @@ pub struct TrainOptions {
     pub source_alone_weight: f64,
     /// Where to train.
     pub device: DeviceChoice,
-    /// Base encoder folder.
+    /// Base encoder folder; `None` is the default one.
     pub base_dir: Option<PathBuf>,
-    /// Show a progress bar.
-    pub progress: bool,
 }
 
 impl TrainOptions {
@@ -103,29 +106,27 @@ impl TrainOptions {
             source_alone_weight: 0.5,
             device: DeviceChoice::Auto,
             base_dir: None,
-            progress: true,
         }
     }
 }
 
-/// What happened in one epoch.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct EpochLog {
-    /// 1-based epoch.
-    pub epoch: usize,
-    /// Mean training loss.
-    pub train_loss: f64,
-    /// Dev macro-F1 of the speaker head.
-    pub dev_speaker_f1: f64,
-    /// Dev macro-F1 of the stance head.
-    pub dev_stance_f1: f64,
-    /// Seconds the epoch took, dev evaluation included.
-    pub seconds: f64,
+/// The data of a training run: the training set, the dev set that picks
+/// the epoch and fits the calibration, and an optional test set evaluated
+/// once at the end.
+pub struct TrainData<'a> {
+    /// Training quotes.
+    pub train: &'a Dataset,
+    /// Dev quotes.
+    pub dev: &'a Dataset,
+    /// Test quotes.
+    pub test: Option<&'a Dataset>,
 }
 
 /// The result of training.
 pub struct TrainOutcome {
-    /// The trained, calibrated classifier (best epoch).
+    /// The trained, calibrated classifier (best epoch), its config holding
+    /// the run's provenance and metrics: save it with
+    /// [`Classifier::save`] for a complete model directory.
     pub classifier: Classifier,
     /// One entry per epoch run.
     pub epochs: Vec<EpochLog>,
@@ -138,6 +139,11 @@ pub struct TrainOutcome {
     /// Dev metrics after calibration, quotes read with their sources, when
     /// the model reads sources.
     pub dev_with_source: Option<EvalReport>,
+    /// Test metrics, when a test set was given.
+    pub test: Option<EvalReport>,
+    /// Test metrics with sources, when a test set was given and the model
+    /// reads sources.
+    pub test_with_source: Option<EvalReport>,
     /// Number of trained scalar parameters.
     pub trained_parameters: i64,
     /// Wall-clock seconds.
@@ -149,21 +155,21 @@ pub struct TrainOutcome {
 fn check_data(train: &[LabeledQuote], dev: &[LabeledQuote], config: &ModelConfig) -> Result<()> {
     for (name, set) in [("training", train), ("dev", dev)] {
         if set.is_empty() {
-            return Err(StanceError::Invalid(format!(
-                "the {name} file has no records"
-            )));
+            return Err(StanceError::Unusable {
+                set: name,
+                why: "has no records".into(),
+            });
         }
         for head in Head::ALL {
             for (k, label) in config.labels.of(head).iter().enumerate() {
-                let present = set.iter().any(|q| match head {
-                    Head::Speaker => q.speaker == k,
-                    Head::Stance => q.stance == k,
-                });
-                if !present {
-                    return Err(StanceError::Invalid(format!(
-                        "the {name} file has no quote with {} \"{label}\": every class must appear in it",
-                        head.name()
-                    )));
+                if !set.iter().any(|q| q.label(head) == k) {
+                    return Err(StanceError::Unusable {
+                        set: name,
+                        why: format!(
+                            "has no quote with {} \"{label}\": every class must appear in it",
+                            head.name()
+                        ),
+                    });
                 }
             }
         }
@@ -183,31 +189,31 @@ fn class_weights(labels: &[usize], k: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Trains a classifier on `train`, choosing the epoch by `dev`.
+/// Trains a classifier on `data.train`, choosing the epoch by `data.dev`,
+/// evaluating `data.test` once at the end, and reporting to `progress`. The
+/// returned classifier's config holds the run's provenance and metrics.
 ///
 /// Holds [`crate::model::TORCH_RNG`] throughout, so the same seed, data and
 /// settings give the same weights even when other threads load models.
 pub fn train(
-    train: &[LabeledQuote],
-    dev: &[LabeledQuote],
+    data: &TrainData,
     opts: &TrainOptions,
+    progress: &dyn Progress,
 ) -> Result<TrainOutcome> {
-    let _rng = crate::model::TORCH_RNG
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (train, dev) = (&data.train.quotes[..], &data.dev.quotes[..]);
+    let _rng = lock_rng();
     if opts.epochs == 0 {
-        return Err(StanceError::Invalid("--epochs must be at least 1".into()));
+        return Err(StanceError::setting("epochs", "at least 1", opts.epochs));
     }
     if !(0.0..=1.0).contains(&opts.source_rate) {
-        return Err(StanceError::Invalid(format!(
-            "--source-rate must be between 0 and 1, is {}",
-            opts.source_rate
-        )));
+        return Err(StanceError::setting(
+            "source_rate",
+            "between 0 and 1",
+            opts.source_rate,
+        ));
     }
     if opts.batch_size == 0 {
-        return Err(StanceError::Invalid(
-            "--batch-size must be at least 1".into(),
-        ));
+        return Err(StanceError::setting("batch_size", "at least 1", 0));
     }
     let start = Instant::now();
     let base_dir = opts.base_dir.clone().unwrap_or_else(default_base_dir);
@@ -223,23 +229,21 @@ pub fn train(
         source_input: opts.source_rate > 0.0 && train.iter().any(|q| q.source.is_some()),
         temperature: Temperatures::default(),
         weights_sha256: String::new(),
-        training: BTreeMap::new(),
-        metrics: BTreeMap::new(),
+        note: None,
+        training: None,
+        metrics: Metrics::default(),
     };
     check_data(train, dev, &config)?;
     let device = opts.device.resolve()?;
     tch::manual_seed(opts.seed as i64);
-    let net = StanceNet::for_config(device, &base.config, &config);
-    weights::load_into(
-        &net.vs.variables(),
-        &base.weights_path(),
-        crate::model::UNUSED_BASE_TENSORS,
-    )?;
+    let net = StanceNet::for_config(device, &base.config, &config)?;
+    let (_, unused) = encoder::weight_names(&base.config);
+    weights::load_into(&net.vs.variables(), &base.weights_path(), unused)?;
     // The base values of the matrices int8-delta storage keeps as deltas.
     let base_matrices: BTreeMap<String, Tensor> = if opts.tune.storage() == Storage::Int8Delta {
         net.tuned_variables(opts.tune)
             .into_iter()
-            .filter(|(name, _)| weights::is_encoder_matrix(name))
+            .filter(|(name, _)| tuning::is_encoder_matrix(name))
             .map(|(name, var)| (name, var.detach().copy()))
             .collect()
     } else {
@@ -255,25 +259,17 @@ pub fn train(
         let _ = var.set_requires_grad(on);
     }
     let mut opt = tch::COptimizer::adamw(opts.head_lr, 0.9, 0.999, opts.weight_decay, 1e-8, false)?;
-    // Groups: 0 heads, 1 encoder matrices (decayed), 2 encoder biases and LayerNorms.
-    let group_of = |name: &str| {
-        if name.starts_with("speaker_head.") || name.starts_with("stance_head.") {
-            0
-        } else if name.ends_with(".bias") || name.contains("LayerNorm") {
-            2
-        } else {
-            1
-        }
-    };
+    // One optimizer group per tuning::Group, each with its learning rate;
+    // biases and LayerNorms are not decayed.
     let mut groups_used = [false; 3];
     for (name, var) in &tuned {
-        let g = group_of(name);
+        let g = tuning::group(name) as usize;
         groups_used[g] = true;
         opt.add_parameters(var, g)?;
     }
     let group_lr = [opts.head_lr, opts.lr, opts.lr];
-    if groups_used[2] {
-        opt.set_weight_decay_group(2, 0.0)?;
+    if groups_used[Group::Norms as usize] {
+        opt.set_weight_decay_group(Group::Norms as usize, 0.0)?;
     }
     let trainable: Vec<Tensor> = tuned.iter().map(|(_, t)| t.shallow_clone()).collect();
     let trained_parameters: i64 = trainable.iter().map(|t| t.numel() as i64).sum();
@@ -294,40 +290,22 @@ pub fn train(
             _ => Ok(None),
         })
         .collect::<Result<_>>()?;
-    let speaker_truth: Vec<usize> = train.iter().map(|q| q.speaker).collect();
-    let stance_truth: Vec<usize> = train.iter().map(|q| q.stance).collect();
-    let n_labels = [
-        clf.config().labels.speaker.len(),
-        clf.config().labels.stance.len(),
-    ];
-    let loss_weights = if opts.class_weights {
-        [
-            class_weights(&speaker_truth, n_labels[0]),
-            class_weights(&stance_truth, n_labels[1]),
-        ]
-    } else {
-        [vec![1.0; n_labels[0]], vec![1.0; n_labels[1]]]
-    };
-    let loss_weights = [
-        Tensor::from_slice(&loss_weights[0]).to_device(device),
-        Tensor::from_slice(&loss_weights[1]).to_device(device),
-    ];
+    let truth: PerHead<Vec<usize>> =
+        PerHead::from_fn(|head| train.iter().map(|q| q.label(head)).collect());
+    let loss_weights = PerHead::from_fn(|head| {
+        let n = clf.config().labels.of(head).len();
+        let w = if opts.class_weights {
+            class_weights(truth.of(head), n)
+        } else {
+            vec![1.0; n]
+        };
+        Tensor::from_slice(&w).to_device(device)
+    });
 
     let steps_per_epoch = train.len().div_ceil(opts.batch_size);
     let total_steps = steps_per_epoch * opts.epochs;
     let warmup_steps = ((total_steps as f64 * opts.warmup).ceil() as usize).max(1);
-    let bar = if opts.progress {
-        indicatif::ProgressBar::new(total_steps as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] {pos}/{len} steps {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
+    progress.start(Some(total_steps as u64), 0);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed);
     // A separate stream for showing sources, so the shuffles do not depend
     // on whether the data has sources.
@@ -363,7 +341,7 @@ pub fn train(
                     _ => &train_items[i],
                 })
                 .collect();
-            let (ids, mask) = batch_tensors(&refs, device);
+            let (ids, mask) = clf.batch_tensors(&refs);
             let logits = clf.net().forward(&ids, &mask, true)?;
             // Cross-entropy of one head's logits for the training quotes `rows`.
             let head_loss = |logits: &Tensor, rows: &[usize], truth: &[usize], weights: &Tensor| {
@@ -376,8 +354,13 @@ pub fn train(
                     0.0,
                 )
             };
-            let speaker_loss = head_loss(&logits.speaker, chunk, &speaker_truth, &loss_weights[0]);
-            let stance_loss = head_loss(&logits.stance, chunk, &stance_truth, &loss_weights[1]);
+            let speaker_loss = head_loss(
+                &logits.speaker,
+                chunk,
+                &truth.speaker,
+                &loss_weights.speaker,
+            );
+            let stance_loss = head_loss(&logits.stance, chunk, &truth.stance, &loss_weights.stance);
             let loss = speaker_loss * opts.speaker_weight + stance_loss * opts.stance_weight;
             let loss = if shown.is_empty() || opts.source_alone_weight <= 0.0 {
                 loss
@@ -386,10 +369,14 @@ pub fn train(
                     .iter()
                     .filter_map(|&i| train_sourced[i].as_ref().map(|(_, alone)| alone))
                     .collect();
-                let (ids, mask) = batch_tensors(&alone, device);
+                let (ids, mask) = clf.batch_tensors(&alone);
                 let logits = clf.net().forward(&ids, &mask, true)?;
-                let source_loss =
-                    head_loss(&logits.speaker, &shown, &speaker_truth, &loss_weights[0]);
+                let source_loss = head_loss(
+                    &logits.speaker,
+                    &shown,
+                    &truth.speaker,
+                    &loss_weights.speaker,
+                );
                 loss + source_loss * (opts.speaker_weight * opts.source_alone_weight)
             };
             opt.zero_grad()?;
@@ -398,17 +385,15 @@ pub fn train(
             opt.step()?;
             let value = loss.double_value(&[]);
             if !value.is_finite() {
-                return Err(StanceError::Invalid(format!(
-                    "training diverged at epoch {epoch} (loss {value}); lower --lr"
-                )));
+                return Err(StanceError::Diverged { epoch, loss: value });
             }
             loss_sum += value * chunk.len() as f64;
             step += 1;
-            bar.set_message(format!("epoch {epoch}/{} loss {value:.4}", opts.epochs));
-            bar.inc(1);
+            progress.status(&format!("epoch {epoch}/{} loss {value:.4}", opts.epochs));
+            progress.advance(1);
         }
         let scored = score_labeled(&clf, dev, false)?;
-        let dev_report = report(&clf, &scored, [1.0, 1.0]);
+        let dev_report = report(&clf, &scored, Temperatures::default());
         let log = EpochLog {
             epoch,
             train_loss: loss_sum / train.len() as f64,
@@ -426,7 +411,7 @@ pub fn train(
             log.seconds,
             if improved { "  best so far" } else { "" }
         );
-        bar.suspend(|| eprintln!("{line}"));
+        progress.note(&line);
         logs.push(log);
         if improved {
             let copies = trainable.iter().map(|t| t.detach().copy()).collect();
@@ -435,19 +420,16 @@ pub fn train(
         } else {
             since_best += 1;
             if since_best >= opts.patience {
-                bar.suspend(|| {
-                    eprintln!(
-                        "no dev improvement for {} epochs: stopping early",
-                        opts.patience
-                    )
-                });
+                progress.note(&format!(
+                    "no dev improvement for {} epochs: stopping early",
+                    opts.patience
+                ));
                 break;
             }
         }
     }
-    bar.finish_and_clear();
-    let (_, best_epoch, copies) =
-        best.ok_or_else(|| StanceError::Invalid("no epoch ran".into()))?;
+    progress.finish();
+    let (_, best_epoch, copies) = best.ok_or(StanceError::setting("epochs", "at least 1", 0))?;
     tch::no_grad(|| -> Result<()> {
         for (var, saved) in trainable.iter().zip(&copies) {
             let mut var = var.shallow_clone();
@@ -475,11 +457,10 @@ pub fn train(
 
     // Calibration: one temperature per head, fitted on the dev set.
     let scored = score_labeled(&clf, dev, false)?;
-    let dev_uncalibrated = report(&clf, &scored, [1.0, 1.0]);
-    let temperatures = [
-        calibrate::fit_temperature(&scored.logits[0], &scored.truth[0]),
-        calibrate::fit_temperature(&scored.logits[1], &scored.truth[1]),
-    ];
+    let dev_uncalibrated = report(&clf, &scored, Temperatures::default());
+    let temperatures = PerHead::from_fn(|head| {
+        calibrate::fit_temperature(scored.logits.of(head), scored.truth.of(head))
+    });
     let dev_report = report(&clf, &scored, temperatures);
     let dev_with_source = if clf.reads_sources() {
         let scored = score_labeled(&clf, dev, true)?;
@@ -487,10 +468,59 @@ pub fn train(
     } else {
         None
     };
+    clf.config_mut().temperature = temperatures;
+    let test = data
+        .test
+        .map(|t| evaluate(&clf, &t.quotes, false))
+        .transpose()?;
+    let test_with_source = match data.test {
+        Some(t) if clf.reads_sources() => Some(evaluate(&clf, &t.quotes, true)?),
+        _ => None,
+    };
+    let seconds = start.elapsed().as_secs_f64();
     let config = clf.config_mut();
-    config.temperature = Temperatures {
-        speaker: temperatures[0],
-        stance: temperatures[1],
+    config.training = Some(Provenance {
+        batch_size: opts.batch_size,
+        best_epoch,
+        class_weights: opts.class_weights,
+        clip_norm: opts.clip_norm,
+        dev_file: data.dev.path.display().to_string(),
+        dev_records: dev.len(),
+        dev_sha256: data.dev.sha256.clone(),
+        epochs_max: opts.epochs,
+        epochs_run: logs.len(),
+        head_lr: opts.head_lr,
+        history: logs.clone(),
+        loss_weights: PerHead {
+            speaker: opts.speaker_weight,
+            stance: opts.stance_weight,
+        },
+        lr: opts.lr,
+        patience: opts.patience,
+        seconds: (seconds * 10.0).round() / 10.0,
+        seed: opts.seed,
+        source_alone_weight: opts.source_alone_weight,
+        source_rate: opts.source_rate,
+        train_file: data.train.path.display().to_string(),
+        train_records: train.len(),
+        train_sha256: data.train.sha256.clone(),
+        trained_parameters,
+        tune: opts.tune,
+        warmup: opts.warmup,
+        weight_decay: opts.weight_decay,
+    });
+    let test_file = data.test.map(|t| t.path.display().to_string());
+    config.metrics = Metrics {
+        dev: Some(dev_report.summary(None, None)),
+        dev_uncalibrated: Some(dev_uncalibrated.summary(None, None)),
+        dev_with_source: dev_with_source.as_ref().map(|r| r.summary(None, None)),
+        test: test
+            .as_ref()
+            .map(|r| r.summary(test_file.clone(), data.test.map(|t| t.sha256.clone()))),
+        test_with_source: test_with_source
+            .as_ref()
+            .map(|r| r.summary(test_file.clone(), None)),
+        other: BTreeMap::new(),
     };
     Ok(TrainOutcome {
         classifier: clf,
@@ -499,8 +529,10 @@ pub fn train(
         dev_uncalibrated,
         dev: dev_report,
         dev_with_source,
+        test,
+        test_with_source,
         trained_parameters,
-        seconds: start.elapsed().as_secs_f64(),
+        seconds,
     })
 }
 

@@ -1,12 +1,12 @@
-//! A fast inference path for the encoder: the same BERT computation as
+//! A fast inference path for BERT: the same BERT computation as
 //! rust-bert's `BertModel` (whose output it is tested against), from the same
 //! weights, with fewer and fused libtorch calls: one fused Q/K/V projection
 //! per layer, `linear` (a fused matmul and bias add) instead of a matmul then
 //! an add, libtorch's fused GELU, and `scaled_dot_product_attention` with a
 //! boolean padding mask (padded keys get exactly zero weight).
 
+use super::{Encoder, EncoderConfig};
 use crate::error::{Result, StanceError};
-use rust_bert::bert::BertConfig;
 use std::collections::HashMap;
 use tch::Tensor;
 
@@ -100,7 +100,7 @@ struct Layer {
 }
 
 /// The encoder's weights arranged for fast inference.
-pub struct FastEncoder {
+pub struct FastBert {
     word: Tensor,
     position: Tensor,
     token_type: Tensor,
@@ -114,18 +114,20 @@ pub struct FastEncoder {
 fn get(vars: &HashMap<String, Tensor>, name: &str) -> Result<Tensor> {
     vars.get(name)
         .map(|t| t.detach())
-        .ok_or_else(|| StanceError::Invalid(format!("fast encoder: variable '{name}' is missing")))
+        .ok_or_else(|| StanceError::MissingVariable {
+            name: name.to_string(),
+        })
 }
 
-impl FastEncoder {
+impl FastBert {
     /// Arranges the encoder variables of a `StanceNet` (HF names) for fast
     /// inference; with `int8`, the linear layers run fbgemm's int8 GEMM
     /// (CPU only). Call it again after changing the variables' precision.
     pub fn new(
         vars: &HashMap<String, Tensor>,
-        config: &BertConfig,
+        config: &EncoderConfig,
         int8: bool,
-    ) -> Result<FastEncoder> {
+    ) -> Result<FastBert> {
         let norm = |prefix: &str| -> Result<Norm> {
             Ok(Norm {
                 weight: get(vars, &format!("{prefix}.weight"))?,
@@ -169,7 +171,7 @@ impl FastEncoder {
                 out_norm: norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
-        Ok(FastEncoder {
+        Ok(FastBert {
             word: get(vars, "embeddings.word_embeddings.weight")?,
             position: get(vars, "embeddings.position_embeddings.weight")?,
             token_type: get(vars, "embeddings.token_type_embeddings.weight")?,
@@ -177,7 +179,11 @@ impl FastEncoder {
             layers,
             hidden: config.hidden_size,
             heads: config.num_attention_heads,
-            eps: 1e-12,
+            eps: config
+                .raw
+                .get("layer_norm_eps")
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(1e-12),
         })
     }
 
@@ -193,7 +199,7 @@ impl FastEncoder {
 
     /// Last hidden states `[batch, len, hidden]` for ids and a 0/1 mask
     /// `[batch, len]`, without gradients.
-    pub fn hidden_states(&self, ids: &Tensor, mask: &Tensor) -> Tensor {
+    fn run(&self, ids: &Tensor, mask: &Tensor) -> Tensor {
         tch::no_grad(|| {
             let (b, l) = ids.size2().unwrap_or((0, 0));
             let positions = self.position.narrow(0, 0, l).unsqueeze(0);
@@ -229,5 +235,14 @@ impl FastEncoder {
             }
             x
         })
+    }
+}
+
+impl Encoder for FastBert {
+    fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
+        if train {
+            return Err(StanceError::InferenceOnly);
+        }
+        Ok(self.run(ids, mask))
     }
 }

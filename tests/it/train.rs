@@ -2,14 +2,12 @@
 //! that loads and scores; seeds make runs repeatable; bad data is refused
 //! with its line.
 
-mod common;
-
-use common::{base_dir, root, stance};
+use crate::common::{base_dir, root, stance};
 use predicates::str::contains;
-use stance::io::labeled::read_labeled;
+use stance::io::labeled::Dataset;
 use stance::model::config::{Labels, ModelConfig, TuneMode};
-use stance::model::{Classifier, LoadOptions};
-use stance::train::{train, TrainOptions};
+use stance::train::{TrainData, TrainOptions, TrainOutcome};
+use stance::{Classifier, LoadOptions};
 
 fn fixture(name: &str) -> std::path::PathBuf {
     root().join("tests/fixtures").join(name)
@@ -22,7 +20,6 @@ fn tiny_options(seed: u64) -> TrainOptions {
     opts.batch_size = 12;
     opts.seed = seed;
     opts.base_dir = Some(base_dir());
-    opts.progress = false;
     opts.device = stance::model::device::DeviceChoice::Cpu;
     opts
 }
@@ -39,25 +36,29 @@ fn load_saved(dir: &std::path::Path) -> Classifier {
     .unwrap()
 }
 
-fn tiny_data() -> (
-    Vec<stance::io::labeled::LabeledQuote>,
-    Vec<stance::io::labeled::LabeledQuote>,
-) {
+fn tiny_data() -> (Dataset, Dataset) {
     let labels = Labels::default();
-    let t = read_labeled(&fixture("tiny_train.jsonl"), &labels)
-        .unwrap()
-        .into_records(false)
+    let t = Dataset::read(&fixture("tiny_train.jsonl"), &labels, false)
         .unwrap()
         .0;
-    let d = read_labeled(&fixture("tiny_dev.jsonl"), &labels)
-        .unwrap()
-        .into_records(false)
+    let d = Dataset::read(&fixture("tiny_dev.jsonl"), &labels, false)
         .unwrap()
         .0;
     (t, d)
 }
 
+/// Trains on `t`, choosing the epoch by `d`, without a test set or progress.
+fn train(t: &Dataset, d: &Dataset, opts: &TrainOptions) -> stance::Result<TrainOutcome> {
+    let data = TrainData {
+        train: t,
+        dev: d,
+        test: None,
+    };
+    stance::train::train(&data, opts, &stance::progress::Silent)
+}
+
 #[test]
+#[ignore = "slow: a training run; scripts/test.sh runs it"]
 fn tiny_training_run_lowers_loss_and_writes_a_loadable_model() {
     tch::set_num_threads(2);
     let (t, d) = tiny_data();
@@ -100,6 +101,7 @@ fn assert_scores_like(saved: &Classifier, in_memory: &Classifier, quotes: &[&str
 }
 
 #[test]
+#[ignore = "slow: a training run; scripts/test.sh runs it"]
 fn the_same_seed_gives_identical_weights() {
     tch::set_num_threads(2);
     let (t, d) = tiny_data();
@@ -230,6 +232,7 @@ fn clear_messages_for_empty_files_missing_classes_and_zero_epochs() {
 }
 
 #[test]
+#[ignore = "slow: a training run; scripts/test.sh runs it"]
 fn top2_is_stored_as_int8_deltas_that_load_to_the_evaluated_model() {
     tch::set_num_threads(2);
     let (t, d) = tiny_data();
@@ -327,6 +330,7 @@ fn top2_is_stored_as_int8_deltas_that_load_to_the_evaluated_model() {
 }
 
 #[test]
+#[ignore = "slow: a training run; scripts/test.sh runs it"]
 fn a_model_trained_with_sources_reads_them_and_one_without_ignores_them() {
     tch::set_num_threads(2);
     let (mut t, mut d) = tiny_data();
@@ -348,7 +352,7 @@ fn a_model_trained_with_sources_reads_them_and_one_without_ignores_them() {
     // The same quotes with who said them: the source is read as a second
     // segment and moves the speaker the way it should.
     let speakers = Labels::default().speaker;
-    for q in t.iter_mut().chain(d.iter_mut()) {
+    for q in t.quotes.iter_mut().chain(d.quotes.iter_mut()) {
         let source = match speakers[q.speaker].as_str() {
             "government" => "the ministry",
             _ => "the company",

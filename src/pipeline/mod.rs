@@ -1,4 +1,5 @@
-//! The streaming batch runner: a reader thread parses and tokenizes windows
+//! The streaming whole-file pipeline behind `stance batch`: read records,
+//! tokenize, batch, score, write. A reader thread parses and tokenizes windows
 //! of records while the model thread scores the previous window; each window
 //! is sorted by length, cut into token-budget batches, scored, put back in
 //! input order and written whole. Memory holds at most a few windows,
@@ -8,10 +9,12 @@
 //! the input, so a resumed run or a shard batches every record exactly as an
 //! uninterrupted run does, and the output is byte-identical.
 
+use crate::classifier::Classifier;
 use crate::error::{Result, StanceError};
 use crate::io::records::{Format, InputRecord, RecordReader};
-use crate::io::writer::{OutFormat, RecordWriter};
-use crate::model::Classifier;
+use crate::output::records::{ErrorRecord, ResultRecord};
+use crate::output::Printer;
+use crate::progress::Progress;
 use crate::text::tokenize::{QuoteTokenizer, Tokenized};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Seek, Write};
@@ -51,17 +54,17 @@ impl std::str::FromStr for Shard {
     fn from_str(s: &str) -> std::result::Result<Shard, String> {
         let (k, n) = s
             .split_once('/')
-            .ok_or_else(|| format!("--shard {s}: expected K/N, e.g. 0/4"))?;
+            .ok_or_else(|| format!("{s}: expected K/N, e.g. 0/4"))?;
         let index: usize = k
             .trim()
             .parse()
-            .map_err(|_| format!("--shard {s}: K is not a number"))?;
+            .map_err(|_| format!("{s}: K is not a number"))?;
         let count: usize = n
             .trim()
             .parse()
-            .map_err(|_| format!("--shard {s}: N is not a number"))?;
+            .map_err(|_| format!("{s}: N is not a number"))?;
         if count == 0 || index >= count {
-            return Err(format!("--shard {s}: need 0 <= K < N (K is 0-based)"));
+            return Err(format!("{s}: need 0 <= K < N (K is 0-based)"));
         }
         Ok(Shard { index, count })
     }
@@ -82,8 +85,8 @@ pub struct RunOptions {
     pub resume: bool,
     /// Score only this share of the records.
     pub shard: Option<Shard>,
-    /// Show a progress bar on stderr.
-    pub progress: bool,
+    /// Count the input's records first, so progress reports a total.
+    pub count_total: bool,
 }
 
 /// What a run did.
@@ -104,7 +107,7 @@ pub struct RunSummary {
 /// Progress kept beside the output, so `--resume` knows where whole
 /// windows end. Written atomically after every window.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-struct Progress {
+struct ProgressRecord {
     input: String,
     format: String,
     window: usize,
@@ -230,41 +233,54 @@ fn spawn_reader(
     rx
 }
 
-/// Runs the classifier over a whole input; see the module docs.
-pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
+/// Whether results written to `sink` are CSV (an output file ending in
+/// `.csv`) rather than JSON lines.
+pub fn writes_csv(sink: &Sink) -> bool {
+    matches!(sink, Sink::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+}
+
+/// A writer that counts the bytes it accepts.
+struct Counting<W: Write> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Runs the classifier over a whole input, reporting to `progress`; see the
+/// module docs.
+pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Result<RunSummary> {
     let started = Instant::now();
     if opts.window == 0 {
-        return Err(StanceError::Invalid("--window must be at least 1".into()));
+        return Err(StanceError::setting("window", "at least 1", opts.window));
     }
     let format = match (opts.format, &opts.source) {
         (Some(f), _) => f,
         (None, Source::Stdin) => Format::Jsonl,
-        (None, Source::File(p)) => Format::from_path(p).ok_or_else(|| {
-            StanceError::Invalid(format!(
-                "{}: cannot tell the format from the extension; use .jsonl, .csv, .tsv or .txt, or --format",
-                p.display()
-            ))
+        (None, Source::File(p)) => Format::from_path(p).ok_or_else(|| StanceError::Input {
+            input: p.display().to_string(),
+            why: "cannot tell the format from the extension; use .jsonl, .csv, .tsv or .txt, or set the format".into(),
         })?,
     };
-    let out_format = match &opts.sink {
-        Sink::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
-            OutFormat::Csv
-        }
-        _ => OutFormat::Jsonl,
-    };
     if matches!(opts.sink, Sink::Stdout) && opts.resume {
-        return Err(StanceError::Invalid(
-            "--resume needs an output file (-o FILE)".into(),
-        ));
+        return Err(StanceError::Run("resuming needs an output file"));
     }
     // The range of records this process scores: windows split evenly.
-    let needs_count = opts.shard.is_some() || opts.progress;
+    let needs_count = opts.shard.is_some() || opts.count_total;
     let total = match (&opts.source, needs_count) {
         (Source::File(p), true) => Some(count_records(p, format)?),
         (Source::Stdin, _) if opts.shard.is_some() => {
-            return Err(StanceError::Invalid(
-                "--shard needs an input file, not stdin".into(),
-            ))
+            return Err(StanceError::Run("sharding needs an input file, not stdin"))
         }
         _ => None,
     };
@@ -285,9 +301,7 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
         .filter(|h| *h != "text" && *h != "id")
         .cloned()
         .collect();
-    let labels = &clf.config().labels;
-    let writer = RecordWriter::new(out_format, &labels.speaker, &labels.stance, extra_columns);
-    let progress_id = Progress {
+    let progress_id = ProgressRecord {
         input: source.clone(),
         format: format!("{format:?}"),
         window: opts.window,
@@ -298,7 +312,8 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
 
     // Open the output, truncated to the last whole window when resuming.
     let mut done = 0usize;
-    let mut out: Box<dyn Write> = match &opts.sink {
+    let mut bytes = 0u64;
+    let out: Box<dyn Write> = match &opts.sink {
         Sink::Stdout => Box::new(std::io::stdout()),
         Sink::File(path) => {
             let progress_file = progress_path(path);
@@ -309,71 +324,61 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
                 .write(true)
                 .open(path)
                 .map_err(|e| StanceError::io(path, e))?;
-            let mut keep_bytes = 0u64;
             if opts.resume {
                 if let Ok(text) = std::fs::read_to_string(&progress_file) {
-                    let p: Progress =
+                    let p: ProgressRecord =
                         serde_json::from_str(&text).map_err(|e| StanceError::BadJson {
                             path: progress_file.clone(),
                             message: format!("cannot resume: {e}"),
                         })?;
-                    let same = Progress {
+                    let same = ProgressRecord {
                         records: p.records,
                         bytes: p.bytes,
                         ..progress_id.clone()
                     };
                     if p != same {
-                        return Err(StanceError::Invalid(format!(
-                            "cannot resume: {} was written for input {} (format {}, window {}, shard {:?}); run without --resume to start over",
-                            progress_file.display(), p.input, p.format, p.window, p.shard
-                        )));
+                        return Err(StanceError::Resume {
+                            output: path.clone(),
+                            why: format!(
+                                "{} was written for input {} (format {}, window {}, shard {:?}); start over without resuming",
+                                progress_file.display(), p.input, p.format, p.window, p.shard
+                            ),
+                        });
                     }
                     done = p.records;
-                    keep_bytes = p.bytes;
+                    bytes = p.bytes;
                 } else if file.metadata().map(|m| m.len()).unwrap_or(0) > 0 {
-                    return Err(StanceError::Invalid(format!(
-                        "cannot resume: {} has no progress file {}: it is complete, or was not written by stance batch; run without --resume to start over",
-                        path.display(), progress_file.display()
-                    )));
+                    return Err(StanceError::Resume {
+                        output: path.clone(),
+                        why: format!(
+                            "it has no progress file {}: it is complete, or was not written by stance batch; start over without resuming",
+                            progress_file.display()
+                        ),
+                    });
                 }
             }
-            file.set_len(keep_bytes)
-                .map_err(|e| StanceError::io(path, e))?;
-            file.seek(std::io::SeekFrom::Start(keep_bytes))
+            file.set_len(bytes).map_err(|e| StanceError::io(path, e))?;
+            file.seek(std::io::SeekFrom::Start(bytes))
                 .map_err(|e| StanceError::io(path, e))?;
             Box::new(file)
         }
     };
-    let mut bytes_written = match &opts.sink {
-        Sink::File(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        Sink::Stdout => 0,
+    let out = Counting {
+        inner: std::io::BufWriter::with_capacity(1 << 16, out),
+        bytes,
     };
-    if done == 0 {
-        if let Some(h) = writer.header() {
-            out.write_all(h.as_bytes())
-                .map_err(|e| StanceError::io(sink_name(&opts.sink), e))?;
-            bytes_written += h.len() as u64;
-        }
-    }
-
-    let bar = if opts.progress {
-        let bar = match total {
-            Some(t) => indicatif::ProgressBar::new((end.unwrap_or(t) - start) as u64),
-            None => indicatif::ProgressBar::new_spinner(),
-        };
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:30}] {pos}/{len} records  {per_sec}  ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        bar.set_position(done as u64);
-        bar
+    let sink = sink_name(&opts.sink);
+    let write_error = |e| StanceError::io(&sink, e);
+    let mut printer = if writes_csv(&opts.sink) {
+        Printer::csv(out, &clf.config().labels, extra_columns, done == 0).map_err(write_error)?
     } else {
-        indicatif::ProgressBar::hidden()
+        Printer::jsonl(out)
     };
 
+    progress.start(
+        total.map(|t| (end.unwrap_or(t) - start) as u64),
+        done as u64,
+    );
     let rx = spawn_reader(
         reader,
         clf.tokenizer().clone(),
@@ -386,50 +391,50 @@ pub fn run(clf: &Classifier, opts: &RunOptions) -> Result<RunSummary> {
         resumed_from: done,
         ..Default::default()
     };
-    let mut buf = String::new();
     for window in rx {
         let window = window?;
         let good: Vec<Tokenized> = window.tokens.iter().flatten().cloned().collect();
         let mut scores = clf.score(&good)?.into_iter();
-        buf.clear();
         for (rec, tok) in window.records.iter().zip(&window.tokens) {
-            let result = match (&rec.text, tok) {
-                (Ok(_), Some(_)) => match scores.next() {
-                    Some(p) => Ok(p),
-                    None => Err("internal error: missing score".to_string()),
-                },
-                (Err(e), _) => Err(e.clone()),
-                (Ok(_), None) => Err("not tokenized".to_string()),
-            };
-            match &result {
-                Ok(_) => summary.scored += 1,
-                Err(e) => {
-                    summary.bad += 1;
-                    bar.suspend(|| eprintln!("stance: {source}: record {}: {e}", rec.index + 1));
+            let written = match (&rec.text, tok) {
+                (Ok(_), Some(_)) => {
+                    let p = scores.next().ok_or(StanceError::Run(
+                        "internal error: a record was scored without a result",
+                    ))?;
+                    summary.scored += 1;
+                    printer.result(&ResultRecord::new(&rec.id, &p, &rec.extra, None))
                 }
-            }
-            writer.write(&mut buf, &rec.id, &rec.extra, &result);
+                (Err(e), _) => {
+                    summary.bad += 1;
+                    progress.note(&format!("stance: {source}: record {}: {e}", rec.index + 1));
+                    printer.error(&ErrorRecord::new(&rec.id, e, &rec.extra, None))
+                }
+                (Ok(_), None) => {
+                    return Err(StanceError::Run(
+                        "internal error: a good record was not tokenized",
+                    ))
+                }
+            };
+            written.map_err(write_error)?;
         }
-        out.write_all(buf.as_bytes())
-            .and_then(|_| out.flush())
-            .map_err(|e| StanceError::io(sink_name(&opts.sink), e))?;
-        bytes_written += buf.len() as u64;
+        printer.flush().map_err(write_error)?;
         summary.records += window.records.len();
         done += window.records.len();
         if let Sink::File(path) = &opts.sink {
-            let p = Progress {
+            let p = ProgressRecord {
                 records: done,
-                bytes: bytes_written,
+                bytes: printer.get_ref().bytes,
                 ..progress_id.clone()
             };
-            write_atomic(
-                &progress_path(path),
-                &serde_json::to_string(&p).unwrap_or_default(),
-            )?;
+            let text = serde_json::to_string(&p).map_err(|e| StanceError::BadJson {
+                path: progress_path(path),
+                message: e.to_string(),
+            })?;
+            write_atomic(&progress_path(path), &text)?;
         }
-        bar.inc(window.records.len() as u64);
+        progress.advance(window.records.len() as u64);
     }
-    bar.finish_and_clear();
+    progress.finish();
     if let Sink::File(path) = &opts.sink {
         let _ = std::fs::remove_file(progress_path(path));
     }

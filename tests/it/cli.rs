@@ -1,9 +1,7 @@
 //! The command line as a user runs it: classify, init, eval, data check,
 //! and the bad-input cases of the contract.
 
-mod common;
-
-use common::{init_model, stance, SEED_QUOTES};
+use crate::common::{init_model, stance, SEED_QUOTES};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;

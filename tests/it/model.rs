@@ -1,11 +1,9 @@
 //! The model: encoder load, padding, save/load round trip, bad weights.
 
-mod common;
-
-use common::{base_dir, init_model};
+use crate::common::{base_dir, init_model};
 use stance::model::config::{ModelConfig, CONFIG_FILE, WEIGHTS_FILE};
-use stance::model::{batch_tensors, Classifier, LoadOptions};
 use stance::text::tokenize::Tokenized;
+use stance::{Classifier, LoadOptions};
 use tch::Tensor;
 
 fn load(dir: &std::path::Path) -> stance::Result<Classifier> {
@@ -28,7 +26,7 @@ fn encoder_reproduces_reference_cls_state() {
     let t = clf
         .tokenize("We remain committed to providing the highest level of cybersecurity to our customers worldwide.")
         .unwrap();
-    let (ids, mask) = batch_tensors(&[&t], clf.device());
+    let (ids, mask) = clf.batch_tensors(&[&t]);
     let hidden = tch::no_grad(|| clf.net().hidden_states(&ids, &mask, false)).unwrap();
     let cls: Vec<f32> = Vec::try_from(hidden.get(0).get(0).narrow(0, 0, 5)).unwrap();
     let reference = [-0.0122f32, -0.2677, -0.2125, -0.6568, 0.1271];
@@ -64,11 +62,11 @@ fn padding_does_not_leak_into_scores() {
         "{lengths:?}"
     );
     let refs: Vec<&Tokenized> = items.iter().collect();
-    let (ids, mask) = batch_tensors(&refs, clf.device());
+    let (ids, mask) = clf.batch_tensors(&refs);
     let batch_pooled = tch::no_grad(|| clf.net().pooled(&ids, &mask, false)).unwrap();
     let batch_scores = clf.score(&items).unwrap();
     for (i, item) in items.iter().enumerate() {
-        let (ids, mask) = batch_tensors(&[item], clf.device());
+        let (ids, mask) = clf.batch_tensors(&[item]);
         let alone = tch::no_grad(|| clf.net().pooled(&ids, &mask, false)).unwrap();
         let d = max_abs_diff(&alone.get(0), &batch_pooled.get(i as i64));
         assert!(
@@ -95,7 +93,10 @@ fn save_load_classify_round_trips_exactly() {
     let copy = tmp.path().join("copy");
     clf.save(&copy, false).unwrap();
     let again = load(&copy).unwrap();
-    let quotes = [common::SEED_QUOTES[0].0, common::SEED_QUOTES[2].0];
+    let quotes = [
+        crate::common::SEED_QUOTES[0].0,
+        crate::common::SEED_QUOTES[2].0,
+    ];
     let a = clf.classify(&quotes).unwrap();
     let b = again.classify(&quotes).unwrap();
     assert_eq!(a, b);
@@ -204,7 +205,7 @@ fn long_quote_is_truncated_and_flagged() {
 #[test]
 fn bf16_scores_stay_close_to_f32() {
     let mut clf = load(init_model()).unwrap();
-    let quotes: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
+    let quotes: Vec<&str> = crate::common::SEED_QUOTES.iter().map(|q| q.0).collect();
     let f32_scores = clf.classify(&quotes).unwrap();
     clf.set_precision(stance::model::device::Precision::Bf16)
         .unwrap();
@@ -222,7 +223,7 @@ fn bf16_scores_stay_close_to_f32() {
 #[test]
 fn fast_path_matches_rust_bert() {
     // The trained default model, so that the heads' scores are not flat.
-    let mut clf = load(&common::root().join("models/default")).unwrap();
+    let mut clf = load(&crate::common::root().join("models/default")).unwrap();
     let long = "The commission said the operator had ignored repeated warnings. ".repeat(6);
     let quotes = ["We will appeal.", SEED_TEXT, long.as_str()];
     let items: Vec<Tokenized> = quotes.iter().map(|q| clf.tokenize(q).unwrap()).collect();
@@ -247,8 +248,8 @@ const SEED_TEXT: &str = "We are deeply disappointed by the U.S. government's dec
 
 #[test]
 fn int8_scores_stay_close_to_f32() {
-    let mut clf = load(&common::root().join("models/default")).unwrap();
-    let quotes: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
+    let mut clf = load(&crate::common::root().join("models/default")).unwrap();
+    let quotes: Vec<&str> = crate::common::SEED_QUOTES.iter().map(|q| q.0).collect();
     let f32_scores = clf.classify(&quotes).unwrap();
     clf.set_precision(stance::model::device::Precision::Int8)
         .unwrap();
@@ -266,7 +267,7 @@ fn int8_scores_stay_close_to_f32() {
 
 #[test]
 fn fast_only_load_scores_like_the_full_load() {
-    let dir = common::root().join("models/default");
+    let dir = crate::common::root().join("models/default");
     let full = load(&dir).unwrap();
     let lean = Classifier::load(
         &dir,
@@ -277,7 +278,7 @@ fn fast_only_load_scores_like_the_full_load() {
         },
     )
     .unwrap();
-    let quotes: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
+    let quotes: Vec<&str> = crate::common::SEED_QUOTES.iter().map(|q| q.0).collect();
     for (a, b) in full
         .classify(&quotes)
         .unwrap()
@@ -292,7 +293,7 @@ fn fast_only_load_scores_like_the_full_load() {
     }
     // rust-bert's encoder is not built in this mode, and says so.
     let t = lean.tokenize("We will appeal.").unwrap();
-    let (ids, mask) = batch_tensors(&[&t], lean.device());
+    let (ids, mask) = lean.batch_tensors(&[&t]);
     let err = lean
         .net()
         .hidden_states(&ids, &mask, false)
@@ -344,10 +345,11 @@ fn top_modes_tune_the_top_layers_and_nothing_else_of_the_encoder() {
 /// records (and the README quotes), above the floors the project promises,
 /// and it labels the labeling guide's six seed-article statements right.
 #[test]
+#[ignore = "slow: a long input or whole test sets; scripts/test.sh runs it"]
 fn the_committed_default_model_keeps_its_published_figures() {
     use stance::eval::evaluate;
     use stance::io::labeled::read_labeled;
-    let root = common::root();
+    let root = crate::common::root();
     let clf = load(&root.join("models/default")).unwrap();
     let labels = clf.config().labels.clone();
     let figures = |file: &str| {
@@ -360,7 +362,8 @@ fn the_committed_default_model_keeps_its_published_figures() {
         (report.speaker.macro_f1, report.stance.macro_f1)
     };
     let test = figures("test.jsonl");
-    let recorded = &clf.config().metrics["test"];
+    let metrics = serde_json::to_value(&clf.config().metrics).unwrap();
+    let recorded = &metrics["test"];
     for (got, head) in [(test.0, "speaker"), (test.1, "stance")] {
         let want = recorded[head]["macro_f1"].as_f64().unwrap();
         // Training scored through rust-bert, loading through the fast path:
@@ -388,7 +391,7 @@ fn the_committed_default_model_keeps_its_published_figures() {
         (report.speaker.macro_f1, report.stance.macro_f1)
     };
     let test_sourced = with_sources("test.jsonl");
-    let recorded = &clf.config().metrics["test_with_source"];
+    let recorded = &metrics["test_with_source"];
     for (got, head) in [(test_sourced.0, "speaker"), (test_sourced.1, "stance")] {
         let want = recorded[head]["macro_f1"].as_f64().unwrap();
         assert!(
@@ -406,12 +409,12 @@ fn the_committed_default_model_keeps_its_published_figures() {
         "shapes with sources {shapes_sourced:?}"
     );
 
-    let texts: Vec<&str> = common::SEED_QUOTES.iter().map(|q| q.0).collect();
+    let texts: Vec<&str> = crate::common::SEED_QUOTES.iter().map(|q| q.0).collect();
     for (pred, (text, speaker, stance)) in clf
         .classify(&texts)
         .unwrap()
         .iter()
-        .zip(common::SEED_QUOTES)
+        .zip(crate::common::SEED_QUOTES)
     {
         let pred = pred.as_ref().unwrap();
         assert_eq!(

@@ -1,0 +1,297 @@
+//! The classifier: tokenizer, batching and network put together. Quotes
+//! are tokenized, sorted by length and cut into token-budget batches
+//! ([`crate::batch`]), encoded and scored by the heads ([`crate::model`]),
+//! calibrated, and returned as [`Prediction`]s in input order.
+
+use crate::batch::{batch_tensors, plan, BatchLimits};
+use crate::error::{RecordError, Result, StanceError};
+use crate::labels::PerHead;
+use crate::model::config::ModelConfig;
+use crate::model::device::{DeviceChoice, Precision};
+use crate::model::encoder::Encoder;
+use crate::model::{dir, StanceNet};
+use crate::predict::{LabelScores, Prediction};
+use crate::text::tokenize::{QuoteTokenizer, Tokenized};
+use std::path::{Path, PathBuf};
+use tch::{Device, Kind, Tensor};
+
+/// How to load a classifier.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The base encoder folder; `None` uses [`crate::model::base::default_base_dir`].
+    pub base_dir: Option<PathBuf>,
+    /// Where to run.
+    pub device: DeviceChoice,
+    /// Batch limits for scoring.
+    pub limits: Option<BatchLimits>,
+    /// Build only what scoring needs: the encoder's variables come straight
+    /// from the weights files and no trainable encoder is built (a faster
+    /// start). Such a classifier cannot score with the fast path disabled;
+    /// training builds its own network.
+    pub fast_only: bool,
+}
+
+/// A loaded classifier: network, tokenizer and config.
+pub struct Classifier {
+    net: StanceNet,
+    /// The fast inference encoder, when built.
+    fast: Option<Box<dyn Encoder>>,
+    /// Whether the fast path runs int8 linear layers.
+    int8: bool,
+    tokenizer: QuoteTokenizer,
+    config: ModelConfig,
+    device: Device,
+    limits: BatchLimits,
+    dir: PathBuf,
+}
+
+/// Each quote's result: its prediction, or what is wrong with it.
+pub type Results = Vec<std::result::Result<Prediction, RecordError>>;
+
+impl Classifier {
+    /// Loads the model directory `dir` on top of its base encoder (see
+    /// [`dir::load`] for what is checked).
+    pub fn load(dir: &Path, options: &LoadOptions) -> Result<Classifier> {
+        let device = options.device.resolve()?;
+        let loaded = dir::load(dir, options.base_dir.as_deref(), device, options.fast_only)?;
+        let tokenizer =
+            QuoteTokenizer::from_file(&loaded.base.tokenizer_path(), loaded.config.max_length)?;
+        let fast = Some(loaded.net.fast_encoder(false)?);
+        Ok(Classifier {
+            net: loaded.net,
+            fast,
+            int8: false,
+            tokenizer,
+            config: loaded.config,
+            device,
+            limits: options.limits.unwrap_or_default(),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Assembles a classifier from parts (used by training): it scores
+    /// through the network's trainable encoder until
+    /// [`Classifier::enable_fast_path`].
+    pub fn from_parts(
+        net: StanceNet,
+        tokenizer: QuoteTokenizer,
+        config: ModelConfig,
+        device: Device,
+        dir: PathBuf,
+    ) -> Classifier {
+        Classifier {
+            net,
+            fast: None,
+            int8: false,
+            tokenizer,
+            config,
+            device,
+            limits: BatchLimits::default(),
+            dir,
+        }
+    }
+
+    /// The model's config.
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// Mutable config (e.g. to set calibration temperatures).
+    pub fn config_mut(&mut self) -> &mut ModelConfig {
+        &mut self.config
+    }
+
+    /// The network.
+    pub fn net(&self) -> &StanceNet {
+        &self.net
+    }
+
+    /// The network, mutable (training rounds its weights to their storage).
+    pub fn net_mut(&mut self) -> &mut StanceNet {
+        &mut self.net
+    }
+
+    /// The folder the model was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The device the model runs on.
+    pub fn device(&self) -> Device {
+        self.device
+    }
+
+    /// The tokenizer.
+    pub fn tokenizer(&self) -> &QuoteTokenizer {
+        &self.tokenizer
+    }
+
+    /// Runs inference at `precision`: converts every weight (bf16 keeps the
+    /// f32 calibration; scores differ from f32 in the third decimal or so).
+    pub fn set_precision(&mut self, precision: Precision) -> Result<()> {
+        if precision == Precision::Int8 && self.device != Device::Cpu {
+            return Err(StanceError::Int8NeedsCpu);
+        }
+        match precision {
+            Precision::F32 | Precision::Int8 => self.net.vs.set_kind(Kind::Float),
+            Precision::Bf16 => self.net.vs.set_kind(Kind::BFloat16),
+        }
+        self.int8 = precision == Precision::Int8;
+        if self.fast.is_some() || self.int8 {
+            self.enable_fast_path()?;
+        }
+        Ok(())
+    }
+
+    /// Builds (or rebuilds) the fast inference path from the current
+    /// weights; scoring uses it from then on.
+    pub fn enable_fast_path(&mut self) -> Result<()> {
+        self.fast = Some(self.net.fast_encoder(self.int8)?);
+        Ok(())
+    }
+
+    /// Scores through the network's trainable encoder (rust-bert for BERT)
+    /// instead of the fast path.
+    pub fn disable_fast_path(&mut self) {
+        self.fast = None;
+    }
+
+    /// Sets the batch limits used by scoring.
+    pub fn set_limits(&mut self, limits: BatchLimits) {
+        self.limits = limits;
+    }
+
+    /// The batch limits used by scoring.
+    pub fn limits(&self) -> BatchLimits {
+        self.limits
+    }
+
+    /// Tokenizes one quote.
+    pub fn tokenize(&self, text: &str) -> Result<Tokenized> {
+        self.tokenizer.encode(text)
+    }
+
+    /// Tokenizes one quote with the source the article attributes it to:
+    /// a second input segment when the model was trained to read one
+    /// ([`ModelConfig::source_input`]) and a non-blank source is given,
+    /// otherwise the quote alone.
+    pub fn tokenize_attributed(&self, text: &str, source: Option<&str>) -> Result<Tokenized> {
+        let source = source.filter(|_| self.config.source_input);
+        self.tokenizer.encode_attributed(text, source)
+    }
+
+    /// Whether this model reads attributed sources (see
+    /// [`Classifier::tokenize_attributed`]).
+    pub fn reads_sources(&self) -> bool {
+        self.config.source_input
+    }
+
+    /// Pads a batch of tokenized quotes into id and mask tensors on the
+    /// model's device.
+    pub fn batch_tensors(&self, items: &[&Tokenized]) -> (Tensor, Tensor) {
+        batch_tensors(items, self.tokenizer.pad_id(), self.device)
+    }
+
+    /// Logits of both heads for already-tokenized quotes in one padded
+    /// batch, in the order given (no temperature applied).
+    pub fn logits(&self, items: &[&Tokenized], train: bool) -> Result<PerHead<Tensor>> {
+        let (ids, mask) = self.batch_tensors(items);
+        match (&self.fast, train) {
+            (Some(fast), false) => {
+                let hidden = fast.hidden_states(&ids, &mask, false)?;
+                Ok(self.net.heads(&self.net.pool(&hidden, &mask), false))
+            }
+            _ => self.net.forward(&ids, &mask, train),
+        }
+    }
+
+    /// Raw logits of both heads (no temperature) for tokenized quotes, in
+    /// the order given, one row per quote.
+    ///
+    /// Quotes are sorted by length and cut into token-budget batches, run
+    /// under no-grad, and put back in input order.
+    pub fn all_logits(&self, items: &[Tokenized]) -> Result<PerHead<Vec<Vec<f32>>>> {
+        let lengths: Vec<usize> = items.iter().map(|t| t.ids.len()).collect();
+        let mut out = PerHead::from_fn(|_| vec![Vec::new(); items.len()]);
+        for batch in plan(&lengths, self.limits) {
+            let refs: Vec<&Tokenized> = batch.iter().map(|&i| &items[i]).collect();
+            let rows = tch::no_grad(|| -> Result<PerHead<Vec<f32>>> {
+                self.logits(&refs, false)?.try_map(|_, t| {
+                    let flat = t.to_device(Device::Cpu).to_kind(Kind::Float).flatten(0, -1);
+                    Ok(Vec::<f32>::try_from(&flat)?)
+                })
+            })?;
+            for (head, flat) in rows.iter() {
+                let n = self.config.labels.of(head).len();
+                let dest = out.of_mut(head);
+                for (row, &i) in batch.iter().enumerate() {
+                    dest[i] = flat[row * n..(row + 1) * n].to_vec();
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Scores tokenized quotes (see [`Classifier::all_logits`]), applying
+    /// the calibration temperatures, and returns predictions in the order
+    /// given.
+    pub fn score(&self, items: &[Tokenized]) -> Result<Vec<Prediction>> {
+        let logits = self.all_logits(items)?;
+        let t = self.config.temperature;
+        let labels = &self.config.labels;
+        Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let scores = PerHead::from_fn(|head| {
+                    LabelScores::new(labels.of(head), &softmax(&logits.of(head)[i], *t.of(head)))
+                });
+                Prediction::new(scores.speaker, scores.stance, item.truncated)
+            })
+            .collect())
+    }
+
+    /// Classifies quotes. A blank quote gives an error in its place; the
+    /// others are scored.
+    pub fn classify<S: AsRef<str>>(&self, texts: &[S]) -> Result<Results> {
+        let unattributed: Vec<(&str, Option<&str>)> =
+            texts.iter().map(|t| (t.as_ref(), None)).collect();
+        self.classify_attributed(&unattributed)
+    }
+
+    /// Classifies quotes, each with the source an article attributes it to
+    /// when known (read only by models trained with sources, see
+    /// [`Classifier::tokenize_attributed`]). A blank quote gives an error in
+    /// its place; the others are scored.
+    pub fn classify_attributed(&self, quotes: &[(&str, Option<&str>)]) -> Result<Results> {
+        let mut results: Results = Vec::with_capacity(quotes.len());
+        let mut good = Vec::new();
+        let mut good_idx = Vec::new();
+        for (i, &(text, source)) in quotes.iter().enumerate() {
+            results.push(Err(RecordError::BlankQuote));
+            if !text.trim().is_empty() {
+                good.push(self.tokenize_attributed(text, source)?);
+                good_idx.push(i);
+            }
+        }
+        for (pred, i) in self.score(&good)?.into_iter().zip(good_idx) {
+            results[i] = Ok(pred);
+        }
+        Ok(results)
+    }
+
+    /// Writes this classifier to a model directory (see
+    /// [`crate::model::save_model_dir`]).
+    pub fn save(&self, out: &Path, force: bool) -> Result<()> {
+        crate::model::save_model_dir(&self.net, &self.config, out, force)
+    }
+}
+
+/// Softmax of `logits / temperature`, computed in f64.
+pub fn softmax(logits: &[f32], temperature: f64) -> Vec<f32> {
+    let scaled: Vec<f64> = logits.iter().map(|&l| f64::from(l) / temperature).collect();
+    let max = scaled.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exp: Vec<f64> = scaled.iter().map(|l| (l - max).exp()).collect();
+    let sum: f64 = exp.iter().sum();
+    exp.iter().map(|e| (e / sum) as f32).collect()
+}

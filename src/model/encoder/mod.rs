@@ -1,0 +1,124 @@
+//! Encoders: the [`Encoder`] trait that turns token ids into hidden states,
+//! and one module per implementation. An architecture has a trainable
+//! implementation (variables in a `VarStore`, dropout in training) and a fast
+//! inference one built from the same variables; adding an architecture is
+//! one more file here and one more [`Architecture`] variant.
+
+pub mod bert;
+pub mod bert_fast;
+
+use crate::error::{Result, StanceError};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+use tch::{nn, Tensor};
+
+/// Turns padded token ids into contextual hidden states.
+pub trait Encoder {
+    /// Last hidden states `[batch, len, hidden]`.
+    ///
+    /// # Arguments
+    /// * `ids` - token ids `[batch, len]`, padded
+    /// * `mask` - attention mask `[batch, len]`, 1 for real tokens, 0 for padding;
+    ///   padding must not change the states of real tokens
+    /// * `train` - dropout on (only trainable encoders accept it)
+    fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor>;
+}
+
+/// The encoder architectures `stance` can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Architecture {
+    /// BERT (MiniLM and friends): rust-bert for training, [`bert_fast`] for
+    /// inference.
+    Bert,
+}
+
+/// The parts of a base encoder's `config.json` (Hugging Face keys) that
+/// `stance` reads itself; the whole file is kept for the implementation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EncoderConfig {
+    /// `model_type` (e.g. `bert`); absent means BERT.
+    #[serde(default)]
+    pub model_type: Option<String>,
+    /// Width of the hidden states.
+    pub hidden_size: i64,
+    /// Number of layers.
+    pub num_hidden_layers: i64,
+    /// Attention heads per layer.
+    pub num_attention_heads: i64,
+    /// The whole `config.json`.
+    #[serde(skip)]
+    pub raw: serde_json::Value,
+}
+
+impl EncoderConfig {
+    /// Reads `config.json`; errors name the file and the key.
+    pub fn read(path: &Path) -> Result<EncoderConfig> {
+        let text = std::fs::read_to_string(path).map_err(|e| StanceError::io(path, e))?;
+        let bad = |e: serde_json::Error| StanceError::BadJson {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let raw: serde_json::Value = serde_json::from_str(&text).map_err(bad)?;
+        let mut config: EncoderConfig = serde_json::from_value(raw.clone()).map_err(bad)?;
+        config.raw = raw;
+        config.architecture().map_err(|why| StanceError::BadJson {
+            path: path.to_path_buf(),
+            message: why,
+        })?;
+        Ok(config)
+    }
+
+    /// The architecture `model_type` names.
+    pub fn architecture(&self) -> std::result::Result<Architecture, String> {
+        match self.model_type.as_deref() {
+            None | Some("bert") => Ok(Architecture::Bert),
+            Some(other) => Err(format!(
+                "model_type \"{other}\" is not an architecture stance runs (bert)"
+            )),
+        }
+    }
+
+    /// Number of layers as a count.
+    pub fn layers(&self) -> usize {
+        usize::try_from(self.num_hidden_layers).unwrap_or(0)
+    }
+}
+
+/// Builds the trainable encoder of `config`'s architecture under `root`,
+/// with freshly initialised variables (load weights into them afterwards).
+pub fn trainable(root: &nn::Path, config: &EncoderConfig) -> Result<Box<dyn Encoder>> {
+    match architecture(config)? {
+        Architecture::Bert => Ok(Box::new(bert::BertEncoder::new(root, config)?)),
+    }
+}
+
+/// Builds the fast inference encoder of `config`'s architecture from the
+/// variables `vars` (Hugging Face names); with `int8`, its linear layers run
+/// in int8 (CPU only).
+pub fn fast(
+    vars: &HashMap<String, Tensor>,
+    config: &EncoderConfig,
+    int8: bool,
+) -> Result<Box<dyn Encoder>> {
+    match architecture(config)? {
+        Architecture::Bert => Ok(Box::new(bert_fast::FastBert::new(vars, config, int8)?)),
+    }
+}
+
+/// Prefixes of the variables an encoder of `config`'s architecture reads
+/// from a weights file, and the tensors of the file it does not use.
+pub fn weight_names(config: &EncoderConfig) -> (&'static [&'static str], &'static [&'static str]) {
+    match config.architecture() {
+        Ok(Architecture::Bert) | Err(_) => (
+            &["embeddings.", "encoder."],
+            &["embeddings.position_ids", "pooler."],
+        ),
+    }
+}
+
+fn architecture(config: &EncoderConfig) -> Result<Architecture> {
+    config
+        .architecture()
+        .map_err(|why| StanceError::setting("encoder model_type", "bert", why))
+}

@@ -1,0 +1,268 @@
+//! Assembling the statements: the extractor's state over an article, the
+//! pass over each paragraph, and the last step that gives quotes their
+//! sources, drops scare quotes and quotes inside reported statements,
+//! joins a quoted sentence split by its attribution, and works out each
+//! source's kind.
+
+use super::kind::{kind_from_names, name_keys};
+use super::quotes::{quote_info, QuoteInfo};
+use super::tokens::{is_mark, Para, Span};
+use super::{source_kind, SourceKind, Statement, MAX_SPLIT_GAP, MIN_QUOTE_WORDS};
+use std::collections::HashMap;
+
+/// One sentence, for quotes that look for a source around them.
+pub(super) struct SentInfo {
+    /// Its paragraph.
+    pub(super) para: usize,
+    /// The first source attributed in it.
+    pub(super) source: Option<Span>,
+}
+
+/// One statement before its source's kind is known.
+pub(super) struct Found {
+    /// Offset of its first char.
+    pub(super) start: usize,
+    /// Offset past its last char.
+    pub(super) end: usize,
+    /// Who it is attributed to.
+    pub(super) source: Option<Span>,
+    /// A quote, not a reported statement.
+    pub(super) quote: bool,
+}
+
+/// The state of one pass over an article.
+pub(super) struct Extractor<'a> {
+    /// The article.
+    pub(super) chars: &'a [char],
+    /// The paragraph being read, from 0.
+    pub(super) para: usize,
+    /// The sentences read so far, over the whole article.
+    pub(super) sents: Vec<SentInfo>,
+    /// The quotes found so far.
+    pub(super) quotes: Vec<QuoteInfo>,
+    /// The statements found so far: reported ones, then the quotes kept.
+    pub(super) found: Vec<Found>,
+    /// The last source named (not a pronoun) and its paragraph.
+    pub(super) last_named: Option<(Span, usize)>,
+}
+
+impl<'a> Extractor<'a> {
+    /// An extractor at the start of `chars`.
+    pub(super) fn new(chars: &'a [char]) -> Extractor<'a> {
+        Extractor {
+            chars,
+            para: 0,
+            sents: Vec::new(),
+            quotes: Vec::new(),
+            found: Vec::new(),
+            last_named: None,
+        }
+    }
+
+    /// Finds the statements of paragraph `ps..pe`.
+    pub(super) fn paragraph(&mut self, ps: usize, pe: usize) {
+        let mut p = Para::new(self.chars, ps, pe);
+        let spans = p.find_quotes(ps);
+        let sents = p.sentences();
+        let first_sent = self.sents.len();
+        for &(ts, te) in &sents {
+            self.sentence(&mut p, ts, te);
+        }
+        let mut si = 0;
+        for q in spans {
+            while si + 1 < sents.len() && sents[si].1 <= q.open {
+                si += 1;
+            }
+            let (ts, te) = sents[si];
+            if let Some(quote) = quote_info(&p, &q, ts, te, self.para, first_sent + si) {
+                self.quotes.push(quote);
+            }
+        }
+    }
+
+    /// Gives quotes their sources, drops scare quotes and quotes inside
+    /// reported statements, and works out the sources' kinds.
+    pub(super) fn finish(mut self) -> Vec<Statement> {
+        let quotes = std::mem::take(&mut self.quotes);
+        for q in quotes {
+            let mut source = q.own;
+            if source.is_none() {
+                source = self.sents[q.sent].source;
+            }
+            if source.is_none() && q.sent > 0 && self.sents[q.sent - 1].para + 1 >= q.para {
+                source = self.sents[q.sent - 1].source;
+            }
+            if source.is_none()
+                && q.sent + 1 < self.sents.len()
+                && self.sents[q.sent + 1].para <= q.para + 1
+            {
+                source = self.sents[q.sent + 1].source;
+            }
+            let keep = q.words >= MIN_QUOTE_WORDS
+                || (q.own.is_some() && q.words >= 1)
+                || (q.terminal && q.words >= 2);
+            if !keep {
+                continue;
+            }
+            if self.sents[q.sent].source.is_none() {
+                self.sents[q.sent].source = source;
+            }
+            self.found.push(Found {
+                start: q.start,
+                end: q.end,
+                source,
+                quote: true,
+            });
+        }
+        // Reported first on equal starts, so that a quote inside one is
+        // seen after it.
+        self.found.sort_by_key(|f| (f.start, f.quote, f.end));
+        let mut kept: Vec<Found> = Vec::with_capacity(self.found.len());
+        let mut reported_end = 0;
+        let mut last: Option<Span> = None;
+        for f in self.found {
+            if f.quote && f.end <= reported_end {
+                continue;
+            }
+            if last == Some((f.start, f.end)) {
+                continue;
+            }
+            if !f.quote {
+                reported_end = reported_end.max(f.end);
+            }
+            last = Some((f.start, f.end));
+            kept.push(f);
+        }
+        let chars = self.chars;
+        let text = |(s, e): Span| -> String { chars[s..e].iter().collect() };
+        // Names the article tells the kind of (`Kaspersky, a ... firm`).
+        let mut names: HashMap<String, Option<SourceKind>> = HashMap::new();
+        // The first mention that gave each name its kind.
+        let mut mentions: HashMap<String, String> = HashMap::new();
+        let mut kinds = Vec::with_capacity(kept.len());
+        for f in &kept {
+            let kind = f
+                .source
+                .map_or(SourceKind::Unknown, |s| source_kind(&text(s)));
+            if let (Some(s), true) = (f.source, kind != SourceKind::Unknown) {
+                for name in name_keys(&text(s)) {
+                    mentions.entry(name.clone()).or_insert_with(|| text(s));
+                    let entry = names.entry(name).or_insert(Some(kind));
+                    if *entry != Some(kind) {
+                        *entry = None;
+                    }
+                }
+            }
+            kinds.push(kind);
+        }
+        kept.iter()
+            .zip(kinds)
+            .map(|(f, kind)| {
+                let source = f.source.map(text);
+                let (kind, source_mention) = match (&source, kind) {
+                    (Some(src), SourceKind::Unknown) => {
+                        let kind = kind_from_names(src, &names);
+                        let mention = (kind != SourceKind::Unknown)
+                            .then(|| {
+                                name_keys(src)
+                                    .iter()
+                                    .find_map(|key| mentions.get(key).cloned())
+                            })
+                            .flatten();
+                        (kind, mention)
+                    }
+                    _ => (kind, None),
+                };
+                (
+                    f.quote,
+                    Statement {
+                        text: text((f.start, f.end)),
+                        start: f.start,
+                        end: f.end,
+                        source,
+                        source_kind: kind,
+                        source_mention,
+                        parts: Vec::new(),
+                    },
+                )
+            })
+            .fold(
+                Vec::new(),
+                |mut out: Vec<(bool, Statement)>, (quote, next)| {
+                    match out.last_mut() {
+                        Some((true, prev)) if quote && splits_one_sentence(chars, prev, &next) => {
+                            if prev.parts.is_empty() {
+                                prev.parts.push((prev.start, prev.end));
+                            }
+                            prev.parts.push((next.start, next.end));
+                            prev.text = format!("{}, {}", prev.text, next.text);
+                            prev.end = next.end;
+                        }
+                        _ => out.push((quote, next)),
+                    }
+                    out
+                },
+            )
+            .into_iter()
+            .map(|(_, statement)| statement)
+            .collect()
+    }
+}
+
+/// Whether two quotes in a row are one sentence cut by its attribution:
+/// the same source, and between them only a short attribution that
+/// starts with the comma ending the first part and has no sentence end
+/// or line break (`“Being a vendor,” Acme said “it will ...”`). With a
+/// period (`“...,” the firm said. “...”`) they are two statements.
+fn splits_one_sentence(chars: &[char], prev: &Statement, next: &Statement) -> bool {
+    if prev.source.is_none() || prev.source != next.source || next.start < prev.end {
+        return false;
+    }
+    let gap = &chars[prev.end..next.start];
+    let starts_with_comma = gap
+        .iter()
+        .find(|c| !is_mark(**c) && !c.is_whitespace())
+        .is_some_and(|c| *c == ',');
+    gap.len() <= MAX_SPLIT_GAP
+        && starts_with_comma
+        && !gap
+            .iter()
+            .any(|c| matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '\r'))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::extract::{extract, SourceKind};
+
+    #[test]
+    fn split_quote_gives_two_statements_with_one_source() {
+        let a = "“We did nothing wrong,” the firm said. “We will fight this decision in court.”";
+        let got = extract(a);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].text, "We did nothing wrong");
+        assert_eq!(got[1].text, "We will fight this decision in court.");
+        assert_eq!(got[0].source.as_deref(), Some("the firm"));
+        assert_eq!(got[1].source.as_deref(), Some("the firm"));
+        assert_eq!(got[1].source_kind, SourceKind::Company);
+    }
+
+    #[test]
+    fn attribution_in_the_middle_of_one_sentence() {
+        // One sentence cut by its attribution is one statement in two parts.
+        let a = "“Being a global vendor,” Acme said “It will keep investing in its markets.”";
+        let got = extract(a);
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            got[0].text,
+            "Being a global vendor, It will keep investing in its markets."
+        );
+        assert_eq!(got[0].parts, vec![(1, 22), (36, 74)]);
+        assert_eq!((got[0].start, got[0].end), (1, 74));
+        assert_eq!(got[0].source.as_deref(), Some("Acme"));
+    }
+
+    #[test]
+    fn scare_quotes_are_not_statements() {
+        assert!(extract("The so-called “kill switch” was never used.").is_empty());
+    }
+}

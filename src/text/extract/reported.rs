@@ -1,0 +1,390 @@
+//! Reported speech: the attribution verbs of a sentence and the clauses
+//! they introduce (`officials say that X`, `stating X`, `denied that X`),
+//! `X, according to Y`, and sentences with the attribution in their middle.
+
+use super::assemble::{Extractor, Found, SentInfo};
+use super::lexicon::{AUX, CONJ, NOT_CLAUSE_START, PRONOUNS};
+use super::source::{appositive, forward_source, forward_words, Boundary};
+use super::tokens::{count_words, is_quote_tok, is_terminal, trim_tokens, Kind, Para, Span};
+use super::verbs::{Class, Verb};
+use super::{MAX_CLAUSE_TOKENS, MAX_SENTENCE_TOKENS, MIN_REPORTED_WORDS, MIN_VERB_PHRASE_WORDS};
+
+impl Extractor<'_> {
+    /// Finds the attribution verbs of sentence `ts..te` and their reported
+    /// statements.
+    pub(super) fn sentence(&mut self, p: &mut Para, ts: usize, te: usize) {
+        let mut first: Option<Span> = None;
+        let mut last: Option<Span> = None;
+        let mut covered = ts;
+        let mut produced = false;
+        let mut t = ts;
+        while t < te {
+            if t < covered || p.word(t).is_none() {
+                t += 1;
+                continue;
+            }
+            if p.word(t) == Some("according") && p.word(t + 1) == Some("to") && t + 2 < te {
+                if let Some(end) = self.according(p, t, ts, te, produced) {
+                    covered = end;
+                    produced = true;
+                }
+                if first.is_none() {
+                    first = p.attr[t];
+                }
+                t += 2;
+                continue;
+            }
+            let Some(v) = p.verb_at(t) else {
+                t += 1;
+                continue;
+            };
+            let back = self.look_back(p, t, ts);
+            if back.skip || (v.ambiguous && !self.subject_like(p, &back, v)) {
+                t += 1;
+                continue;
+            }
+            let mut quote_attr = false;
+            let mut source = match back.subject {
+                Some((s, e)) => {
+                    quote_attr = back.boundary == Boundary::Close;
+                    Some(self.resolve(p, s, e))
+                }
+                None => match back.boundary {
+                    Boundary::Close => {
+                        quote_attr = true;
+                        forward_source(p, t + 1, te)
+                    }
+                    Boundary::Conj => last,
+                    Boundary::Comma if v.ing() => first.or_else(|| self.main_subject(p, ts, te)),
+                    Boundary::Comma => appositive(p, t, ts),
+                    _ => None,
+                },
+            };
+            if source.is_none() && back.boundary == Boundary::Comma && v.ing() {
+                source = last;
+            }
+            p.attr[t] = source;
+            if let Some(span) = source {
+                self.note_named(span);
+            }
+            if source.is_some() {
+                first = first.or(source);
+                last = source;
+            }
+            // A sentence with its attribution in the middle
+            // (`Kaspersky, the statement added, had ...`).
+            let subject_start = back.subject.map_or(t, |(s, _)| s);
+            if back.boundary == Boundary::Comma
+                && back.subject.is_some()
+                && p.is_punct(t + 1, ',')
+                && subject_start > ts + 1
+                && !produced
+                && te - ts <= MAX_SENTENCE_TOKENS
+            {
+                if let Some((s, e)) = trim_tokens(p, ts, te) {
+                    if count_words(p, s, e) >= MIN_REPORTED_WORDS {
+                        self.push_reported(p, s, e, source);
+                        produced = true;
+                        covered = te;
+                    }
+                }
+                t += 1;
+                continue;
+            }
+            let (pieces, scan_end) = complement(p, t, te, v, quote_attr);
+            for (s, e, min) in pieces {
+                if count_words(p, s, e) >= min {
+                    self.push_reported(p, s, e, source);
+                    produced = true;
+                }
+            }
+            covered = covered.max(scan_end);
+            t += 1;
+        }
+        self.sents.push(SentInfo {
+            para: self.para,
+            source: first,
+        });
+    }
+
+    /// Records a reported statement of tokens `s..e`.
+    fn push_reported(&mut self, p: &Para, s: usize, e: usize, source: Option<Span>) {
+        let (start, end) = p.span(s, e);
+        self.found.push(Found {
+            start,
+            end,
+            source,
+            quote: false,
+        });
+    }
+
+    /// `according to SOURCE`: records the attribution at `a` and the
+    /// statement it introduces; returns the token where it ends.
+    fn according(
+        &mut self,
+        p: &mut Para,
+        a: usize,
+        ts: usize,
+        te: usize,
+        produced: bool,
+    ) -> Option<usize> {
+        let src_start = a + 2;
+        let src_end = forward_words(p, src_start, te);
+        if src_end == src_start {
+            return None;
+        }
+        let source = Some(p.span(src_start, src_end));
+        p.attr[a] = source;
+        if let Some(span) = source {
+            self.note_named(span);
+        }
+        let more = p.is_punct(src_end, ',') && src_end + 1 < te && p.word(src_end + 1).is_some();
+        let (s, e) = if a == ts {
+            if !more {
+                return None;
+            }
+            let (end, _) = clause_end(p, src_end + 1, te, false);
+            (src_end + 1, end)
+        } else {
+            if produced || a - ts > MAX_CLAUSE_TOKENS || p.toks[ts..a].iter().any(is_quote_tok) {
+                return None;
+            }
+            if more {
+                if te - ts > MAX_SENTENCE_TOKENS || p.toks[a..te].iter().any(is_quote_tok) {
+                    return None;
+                }
+                (ts, te)
+            } else {
+                (ts, a)
+            }
+        };
+        let (s, e) = trim_tokens(p, s, e)?;
+        if count_words(p, s, e) < MIN_REPORTED_WORDS {
+            return None;
+        }
+        self.push_reported(p, s, e, source);
+        Some(e.max(src_end))
+    }
+}
+
+/// The statements an attribution verb at `v` introduces, as token
+/// ranges with their least word count, and the token where its
+/// complement ends.
+fn complement(
+    p: &Para,
+    v: usize,
+    te: usize,
+    verb: Verb,
+    quote_attr: bool,
+) -> (Vec<(usize, usize, usize)>, usize) {
+    // `that` after a short object: `told reporters that`.
+    let mut that_at = None;
+    for k in v + 1..te.min(v + 7) {
+        let Some(w) = p.word(k) else { break };
+        if w == "that" {
+            that_at = Some(k);
+            break;
+        }
+        if PRONOUNS.contains(&w) || AUX.contains(&w) || p.verb_at(k).is_some() {
+            break;
+        }
+    }
+    let mut pieces = Vec::new();
+    if quote_attr && that_at.is_none() {
+        return (pieces, v + 1);
+    }
+    match (verb.class, that_at) {
+        (Class::Deny, _) => {
+            let (end, _) = clause_end(p, v + 1, te, that_at.is_none());
+            let min = if that_at.is_some() {
+                MIN_REPORTED_WORDS
+            } else {
+                MIN_VERB_PHRASE_WORDS
+            };
+            if let Some((s, e)) = trim_tokens(p, v, end) {
+                pieces.push((s, e, min));
+            }
+            (pieces, end)
+        }
+        (_, Some(th)) => {
+            let mut start = th + 1;
+            loop {
+                let (end, next) = clause_end(p, start, te, false);
+                if let Some((s, e)) = trim_tokens(p, start, end) {
+                    pieces.push((s, e, MIN_REPORTED_WORDS));
+                }
+                match next {
+                    Some(n) => start = n,
+                    None => return (pieces, end),
+                }
+            }
+        }
+        (Class::Say, None) => {
+            let start = v + 1;
+            let Some(w) = p.word(start) else {
+                return (pieces, v + 1);
+            };
+            if verb.needs_that || NOT_CLAUSE_START.contains(&w) || p.verb_at(start).is_some() {
+                return (pieces, v + 1);
+            }
+            let mut start = start;
+            loop {
+                let (end, next) = clause_end(p, start, te, false);
+                if let Some((s, e)) = trim_tokens(p, start, end) {
+                    pieces.push((s, e, MIN_REPORTED_WORDS));
+                }
+                match next {
+                    Some(n) => start = n,
+                    None => return (pieces, end),
+                }
+            }
+        }
+        (Class::Report, None) => {
+            if verb.needs_that || p.word(v + 1).is_none() {
+                return (pieces, v + 1);
+            }
+            let (end, _) = clause_end(p, v + 1, te, true);
+            if let Some((s, e)) = trim_tokens(p, v, end) {
+                pieces.push((s, e, MIN_VERB_PHRASE_WORDS));
+            }
+            (pieces, end)
+        }
+    }
+}
+
+/// Where a clause starting at `start` ends (exclusive), and where the
+/// next clause of the same verb starts after `and that`. Commas end it
+/// when `commas_end`.
+fn clause_end(p: &Para, start: usize, te: usize, commas_end: bool) -> (usize, Option<usize>) {
+    let cap = te.min(start + MAX_CLAUSE_TOKENS);
+    let mut k = start;
+    while k < cap {
+        let tok = &p.toks[k];
+        if tok.inq {
+            k += 1;
+            continue;
+        }
+        match tok.kind {
+            Kind::Open if k > start && (p.is_punct(k - 1, ',') || p.is_punct(k - 1, ':')) => {
+                return (k - 1, None);
+            }
+            Kind::Punct(c) => {
+                if is_terminal(c) && k + 1 >= te {
+                    return (k, None);
+                }
+                if matches!(c, ';' | ':' | '—' | '–' | '(' | ')' | '[' | ']') {
+                    return (k, None);
+                }
+                if c == ',' {
+                    if commas_end {
+                        return (k, None);
+                    }
+                    let next_open = p.toks.get(k + 1).is_some_and(|t| t.kind == Kind::Open);
+                    let next_ing = p.verb_at(k + 1).is_some_and(|v| v.ing());
+                    let next_according = p.word(k + 1) == Some("according");
+                    if next_open || next_ing || next_according {
+                        return (k, None);
+                    }
+                }
+            }
+            Kind::Word => {
+                let w = p.lower[k].as_str();
+                if matches!(w, "and" | "but") && p.word(k + 1) == Some("that") {
+                    return (k, Some(k + 2));
+                }
+                if w == "according" && p.word(k + 1) == Some("to") {
+                    return (k, None);
+                }
+                if k > start && CONJ.contains(&w) && attribution_follows(p, k + 1, te) {
+                    return (k, None);
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    (k, None)
+}
+
+/// Whether an attribution verb follows within a few words of `k`
+/// (`but note that`, `and the ministry added`).
+fn attribution_follows(p: &Para, k: usize, te: usize) -> bool {
+    for j in k..te.min(k + 6) {
+        let Some(w) = p.word(j) else { return false };
+        if let Some(v) = p.verb_at(j) {
+            if !v.ambiguous || p.word(j + 1) == Some("that") {
+                return true;
+            }
+        }
+        if w == "that" {
+            return false;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::extract::test_util::{pairs, texts};
+    use crate::text::extract::{extract, SourceKind};
+
+    #[test]
+    fn reported_clause_after_stating() {
+        let a = "Kaspersky has refuted the allegations, stating it does not engage in activities that could threaten U.S. national security.";
+        assert_eq!(
+            pairs(a),
+            vec![(
+                "it does not engage in activities that could threaten U.S. national security"
+                    .to_string(),
+                Some("Kaspersky".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn say_that_and_note_that_give_two_statements() {
+        let a = "Commerce officials say that individuals who keep using the software will not be penalized but note that their systems will then be at risk.";
+        let got = extract(a);
+        assert_eq!(
+            got.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            vec![
+                "individuals who keep using the software will not be penalized",
+                "their systems will then be at risk"
+            ]
+        );
+        for s in &got {
+            assert_eq!(s.source.as_deref(), Some("Commerce officials"));
+            assert_eq!(s.source_kind, SourceKind::Government);
+        }
+    }
+
+    #[test]
+    fn denial_keeps_its_verb_and_short_acts_are_dropped() {
+        let a = "The company denied that it had shared any customer data with Moscow.";
+        assert_eq!(
+            texts(a),
+            vec!["denied that it had shared any customer data with Moscow"]
+        );
+        assert!(extract("The company rejected the ruling.").is_empty());
+        assert!(extract("The firm was accused of spying on its users.").is_empty());
+        assert!(extract("The company did not say whether it would appeal the fine.").is_empty());
+    }
+
+    #[test]
+    fn according_to_before_and_after() {
+        let a = "The firm failed to report the breach for six months, according to the regulator. According to company filings, the fine will be paid in full.";
+        assert_eq!(
+            pairs(a),
+            vec![
+                (
+                    "The firm failed to report the breach for six months".to_string(),
+                    Some("the regulator".to_string())
+                ),
+                (
+                    "the fine will be paid in full".to_string(),
+                    Some("company filings".to_string())
+                ),
+            ]
+        );
+    }
+}
