@@ -4,7 +4,7 @@ use super::progress::Bar;
 use super::{GlobalArgs, EXIT_OK};
 use anyhow::Context;
 use clap::Args;
-use stance::io::labeled::Dataset;
+use stance::io::labeled::{read_labeled, Dataset};
 use stance::labels::Labels;
 use stance::model::config::TuneMode;
 use stance::output::records::TrainRecord;
@@ -80,28 +80,20 @@ pub struct TrainArgs {
 /// Reads a labeled file against `labels`, reporting each bad line on
 /// stderr and refusing the file on any unless `skip_bad`.
 pub fn read_data(path: &Path, labels: &Labels, skip_bad: bool) -> anyhow::Result<Dataset> {
-    match Dataset::read(path, labels, skip_bad) {
-        Ok((data, problems)) => {
-            for p in &problems {
-                eprintln!("{p}");
-            }
-            if !problems.is_empty() {
-                eprintln!("{}: skipped {} bad line(s)", path.display(), problems.len());
-            }
-            Ok(data)
-        }
-        Err(e @ StanceError::BadData { .. }) => {
-            if let Ok(file) = stance::io::labeled::read_labeled(path, labels) {
-                for p in &file.problems {
-                    eprintln!("{p}");
-                }
-            }
-            Err(anyhow::anyhow!(
-                "{e}\n(fix the lines above, or pass --skip-bad to leave them out)"
-            ))
-        }
-        Err(e) => Err(e.into()),
+    let file = read_labeled(path, labels)?;
+    for p in &file.problems {
+        eprintln!("{p}");
     }
+    let bad = file.problems.len();
+    if skip_bad && bad > 0 {
+        eprintln!("{}: skipped {bad} bad line(s)", path.display());
+    }
+    file.into_dataset(skip_bad).map_err(|e| match e {
+        StanceError::BadData { .. } => {
+            anyhow::anyhow!("{e}\n(fix the lines above, or pass --skip-bad to leave them out)")
+        }
+        other => other.into(),
+    })
 }
 
 /// Runs `stance train`.

@@ -58,20 +58,7 @@ impl Dataset {
     pub fn read(path: &Path, labels: &Labels, skip_bad: bool) -> Result<(Dataset, Vec<Problem>)> {
         let file = read_labeled(path, labels)?;
         let problems = file.problems.clone();
-        let (quotes, _) = file.into_records(skip_bad)?;
-        if quotes.is_empty() {
-            return Err(StanceError::NoRecords {
-                path: path.to_path_buf(),
-            });
-        }
-        Ok((
-            Dataset {
-                path: path.to_path_buf(),
-                sha256: crate::hash::sha256_file(path)?,
-                quotes,
-            },
-            problems,
-        ))
+        Ok((file.into_dataset(skip_bad)?, problems))
     }
 }
 
@@ -111,6 +98,21 @@ pub struct LabeledFile {
 }
 
 impl LabeledFile {
+    /// The file as a [`Dataset`] (see [`LabeledFile::into_records`]); a file
+    /// with no good record is an error.
+    pub fn into_dataset(self, skip_bad: bool) -> Result<Dataset> {
+        let path = self.path.clone();
+        let (quotes, _) = self.into_records(skip_bad)?;
+        if quotes.is_empty() {
+            return Err(StanceError::NoRecords { path });
+        }
+        Ok(Dataset {
+            sha256: crate::hash::sha256_file(&path)?,
+            path,
+            quotes,
+        })
+    }
+
     /// Fails with the first problem unless `skip_bad`; with `skip_bad`,
     /// returns the records and the number of lines skipped.
     pub fn into_records(self, skip_bad: bool) -> Result<(Vec<LabeledQuote>, usize)> {

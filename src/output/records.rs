@@ -10,29 +10,25 @@ use crate::text::extract::{SourceKind, Statement};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// Names a result record uses itself; carried input fields with these
-/// names are left out of it.
-const RESULT_KEYS: [&str; 9] = [
+/// Input fields carried into an output record, without those named in
+/// `used` (the record's own fields win).
+fn carried(extra: &Map<String, Value>, used: &[&str]) -> Map<String, Value> {
+    extra
+        .iter()
+        .filter(|(k, _)| !used.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The fields a result record always has.
+const RESULT_FIELDS: [&str; 6] = [
     "id",
     "speaker",
     "speaker_score",
     "stance",
     "stance_score",
     "scores",
-    "truncated",
-    "error",
-    "text",
 ];
-
-/// Input fields carried into an output record, without those whose name
-/// the record uses itself.
-fn carried(extra: &Map<String, Value>, used: impl Fn(&str) -> bool) -> Map<String, Value> {
-    extra
-        .iter()
-        .filter(|(k, _)| !(RESULT_KEYS.contains(&k.as_str()) && used(k)))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
 
 /// One quote's result: `id`, the prediction (labels, scores, `truncated`),
 /// carried input fields, and for `classify` the quote itself.
@@ -59,11 +55,14 @@ impl<'a> ResultRecord<'a> {
         extra: &Map<String, Value>,
         text: Option<&'a str>,
     ) -> ResultRecord<'a> {
-        let used = |k: &str| k != "truncated" || prediction.truncated;
+        let mut used = RESULT_FIELDS.to_vec();
+        if prediction.truncated {
+            used.push("truncated");
+        }
         ResultRecord {
             id,
             prediction,
-            carried: carried(extra, |k| used(k) && k != "error" && k != "text"),
+            carried: carried(extra, &used),
             text,
         }
     }
@@ -96,7 +95,7 @@ impl<'a> ErrorRecord<'a> {
         ErrorRecord {
             id,
             error: error.to_string(),
-            carried: carried(extra, |k| k == "id" || k == "error"),
+            carried: carried(extra, &["id", "error"]),
             text,
         }
     }

@@ -17,7 +17,7 @@ impl BertEncoder {
     pub fn new(root: &nn::Path, config: &EncoderConfig) -> Result<BertEncoder> {
         let bert: BertConfig =
             serde_json::from_value(config.raw.clone()).map_err(|e| StanceError::BadJson {
-                path: "config.json".into(),
+                path: config.path.clone(),
                 message: format!("not a BERT config: {e}"),
             })?;
         Ok(BertEncoder {

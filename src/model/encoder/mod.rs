@@ -10,7 +10,7 @@ pub mod bert_fast;
 use crate::error::{Result, StanceError};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tch::{nn, Tensor};
 
 /// Turns padded token ids into contextual hidden states.
@@ -26,10 +26,11 @@ pub trait Encoder {
 }
 
 /// The encoder architectures `stance` can run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Architecture {
     /// BERT (MiniLM and friends): rust-bert for training, [`bert_fast`] for
     /// inference.
+    #[default]
     Bert,
 }
 
@@ -46,9 +47,15 @@ pub struct EncoderConfig {
     pub num_hidden_layers: i64,
     /// Attention heads per layer.
     pub num_attention_heads: i64,
+    /// The architecture `model_type` names, resolved when the file is read.
+    #[serde(skip)]
+    pub architecture: Architecture,
     /// The whole `config.json`.
     #[serde(skip)]
     pub raw: serde_json::Value,
+    /// Where it was read from, for messages.
+    #[serde(skip)]
+    pub path: PathBuf,
 }
 
 impl EncoderConfig {
@@ -61,22 +68,20 @@ impl EncoderConfig {
         };
         let raw: serde_json::Value = serde_json::from_str(&text).map_err(bad)?;
         let mut config: EncoderConfig = serde_json::from_value(raw.clone()).map_err(bad)?;
+        config.architecture = match config.model_type.as_deref() {
+            None | Some("bert") => Architecture::Bert,
+            Some(other) => {
+                return Err(StanceError::BadJson {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "model_type \"{other}\" is not an architecture stance runs (bert)"
+                    ),
+                })
+            }
+        };
         config.raw = raw;
-        config.architecture().map_err(|why| StanceError::BadJson {
-            path: path.to_path_buf(),
-            message: why,
-        })?;
+        config.path = path.to_path_buf();
         Ok(config)
-    }
-
-    /// The architecture `model_type` names.
-    pub fn architecture(&self) -> std::result::Result<Architecture, String> {
-        match self.model_type.as_deref() {
-            None | Some("bert") => Ok(Architecture::Bert),
-            Some(other) => Err(format!(
-                "model_type \"{other}\" is not an architecture stance runs (bert)"
-            )),
-        }
     }
 
     /// Number of layers as a count.
@@ -88,7 +93,7 @@ impl EncoderConfig {
 /// Builds the trainable encoder of `config`'s architecture under `root`,
 /// with freshly initialised variables (load weights into them afterwards).
 pub fn trainable(root: &nn::Path, config: &EncoderConfig) -> Result<Box<dyn Encoder>> {
-    match architecture(config)? {
+    match config.architecture {
         Architecture::Bert => Ok(Box::new(bert::BertEncoder::new(root, config)?)),
     }
 }
@@ -101,7 +106,7 @@ pub fn fast(
     config: &EncoderConfig,
     int8: bool,
 ) -> Result<Box<dyn Encoder>> {
-    match architecture(config)? {
+    match config.architecture {
         Architecture::Bert => Ok(Box::new(bert_fast::FastBert::new(vars, config, int8)?)),
     }
 }
@@ -109,16 +114,10 @@ pub fn fast(
 /// Prefixes of the variables an encoder of `config`'s architecture reads
 /// from a weights file, and the tensors of the file it does not use.
 pub fn weight_names(config: &EncoderConfig) -> (&'static [&'static str], &'static [&'static str]) {
-    match config.architecture() {
-        Ok(Architecture::Bert) | Err(_) => (
+    match config.architecture {
+        Architecture::Bert => (
             &["embeddings.", "encoder."],
             &["embeddings.position_ids", "pooler."],
         ),
     }
-}
-
-fn architecture(config: &EncoderConfig) -> Result<Architecture> {
-    config
-        .architecture()
-        .map_err(|why| StanceError::setting("encoder model_type", "bert", why))
 }
