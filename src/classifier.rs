@@ -132,6 +132,13 @@ impl Classifier {
         if precision == Precision::Int8 && self.device != Device::Cpu {
             return Err(StanceError::Int8NeedsCpu);
         }
+        if precision == Precision::Int8
+            && self.net.encoder_config().architecture == crate::model::encoder::Architecture::Mpnet
+        {
+            return Err(StanceError::Int8Inaccurate {
+                architecture: "MPNet",
+            });
+        }
         match precision {
             Precision::F32 | Precision::Int8 => self.net.vs.set_kind(Kind::Float),
             Precision::Bf16 => self.net.vs.set_kind(Kind::BFloat16),

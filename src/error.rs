@@ -106,6 +106,12 @@ pub enum StanceError {
     /// int8 inference was asked for on a device other than the CPU.
     #[error("precision int8 runs on the CPU only (use the CPU device, or bf16 on a GPU)")]
     Int8NeedsCpu,
+    /// int8 inference was asked of an encoder it is not accurate for.
+    #[error("precision int8 is not accurate for {architecture} models (its outlier features do not survive per-tensor int8); use bf16")]
+    Int8Inaccurate {
+        /// The architecture's name.
+        architecture: &'static str,
+    },
     /// Scoring through rust-bert's encoder was asked of a network built
     /// for inference only.
     #[error("this network was built for inference only (LoadOptions::fast_only): rust-bert's encoder is not available")]

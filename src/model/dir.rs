@@ -2,7 +2,7 @@
 //! every variable accounted for), writing it atomically, and creating one
 //! with untrained heads.
 
-use super::base::{default_base_dir, BaseEncoder};
+use super::base::{base_dir_for, default_base_dir, BaseEncoder};
 use super::config::{ModelConfig, Pooling, CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE};
 use super::tuning::TuneMode;
 use super::{encoder, lock_rng, weights, StanceNet};
@@ -57,7 +57,7 @@ pub fn load(
             ),
         });
     }
-    let base_dir = base_dir.map_or_else(default_base_dir, Path::to_path_buf);
+    let base_dir = base_dir.map_or_else(|| base_dir_for(&config.base.name), Path::to_path_buf);
     let base = BaseEncoder::open(&base_dir, Some(&config.base))?;
     let (_, unused) = encoder::weight_names(&base.config);
     let mut loaded = BTreeSet::new();

@@ -125,6 +125,12 @@ impl StanceNet {
         encoder::fast(&self.vs.variables(), &self.encoder_config, int8)
     }
 
+    /// The trainable encoder, unless the network was built for inference
+    /// only.
+    pub fn encoder(&self) -> Option<&dyn Encoder> {
+        self.encoder.as_deref()
+    }
+
     /// The trainable encoder's last hidden states, `[batch, len, hidden]`.
     pub fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
         match &self.encoder {

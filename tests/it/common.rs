@@ -52,3 +52,23 @@ pub const SEED_QUOTES: [(&str, &str, &str); 6] = [
     ("We remain committed to providing the highest level of cybersecurity to our customers worldwide.", "company", "commitment"),
     ("We are deeply disappointed by the U.S. government's decision, which we believe is based on unfounded allegations and political motives.", "company", "denial"),
 ];
+
+/// The MPNet base encoder fetched by `scripts/setup.sh`.
+pub fn mpnet_base_dir() -> PathBuf {
+    root().join("models/base/all-mpnet-base-v2")
+}
+
+/// A model directory with untrained heads (seed 7) on the MPNet base, made
+/// once per test binary.
+pub fn init_mpnet_model() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        stance::model::init_model_dir(&tmp.path().join("m"), Some(&mpnet_base_dir()), 7, false)
+            .expect("init MPNet model dir");
+        tmp
+    })
+    .path()
+    .join("m")
+    .leak()
+}

@@ -9,4 +9,5 @@ mod batch;
 mod cli;
 mod extract;
 mod model;
+mod mpnet;
 mod train;

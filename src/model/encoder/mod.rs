@@ -5,7 +5,8 @@
 //! one more file here and one more [`Architecture`] variant.
 
 pub mod bert;
-pub mod bert_fast;
+pub mod fast;
+pub mod mpnet;
 
 use crate::error::{Result, StanceError};
 use serde::Deserialize;
@@ -23,15 +24,42 @@ pub trait Encoder {
     ///   padding must not change the states of real tokens
     /// * `train` - dropout on (only trainable encoders accept it)
     fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor>;
+
+    /// The states after the embeddings and the first `k` layers, without
+    /// gradients: what training caches when only the layers above `k` are
+    /// tuned. Implementations that cannot split return an error.
+    fn lower_states(&self, _ids: &Tensor, _mask: &Tensor, _k: usize) -> Result<Tensor> {
+        Err(StanceError::Run(
+            "this encoder cannot be split between layers",
+        ))
+    }
+
+    /// Runs the layers from `k` on over `states` from
+    /// [`Encoder::lower_states`]: `lower_states` then `upper_states` equals
+    /// [`Encoder::hidden_states`].
+    fn upper_states(
+        &self,
+        _states: &Tensor,
+        _mask: &Tensor,
+        _k: usize,
+        _train: bool,
+    ) -> Result<Tensor> {
+        Err(StanceError::Run(
+            "this encoder cannot be split between layers",
+        ))
+    }
 }
 
 /// The encoder architectures `stance` can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Architecture {
-    /// BERT (MiniLM and friends): rust-bert for training, [`bert_fast`] for
+    /// BERT (MiniLM and friends): rust-bert for training, [`fast`] for
     /// inference.
     #[default]
     Bert,
+    /// MPNet (`all-mpnet-base-v2`): [`mpnet`] for training, [`fast`] for
+    /// inference.
+    Mpnet,
 }
 
 /// The parts of a base encoder's `config.json` (Hugging Face keys) that
@@ -70,11 +98,12 @@ impl EncoderConfig {
         let mut config: EncoderConfig = serde_json::from_value(raw.clone()).map_err(bad)?;
         config.architecture = match config.model_type.as_deref() {
             None | Some("bert") => Architecture::Bert,
+            Some("mpnet") => Architecture::Mpnet,
             Some(other) => {
                 return Err(StanceError::BadJson {
                     path: path.to_path_buf(),
                     message: format!(
-                        "model_type \"{other}\" is not an architecture stance runs (bert)"
+                        "model_type \"{other}\" is not an architecture stance runs (bert, mpnet)"
                     ),
                 })
             }
@@ -95,6 +124,7 @@ impl EncoderConfig {
 pub fn trainable(root: &nn::Path, config: &EncoderConfig) -> Result<Box<dyn Encoder>> {
     match config.architecture {
         Architecture::Bert => Ok(Box::new(bert::BertEncoder::new(root, config)?)),
+        Architecture::Mpnet => Ok(Box::new(mpnet::MpnetEncoder::new(root, config)?)),
     }
 }
 
@@ -106,16 +136,14 @@ pub fn fast(
     config: &EncoderConfig,
     int8: bool,
 ) -> Result<Box<dyn Encoder>> {
-    match config.architecture {
-        Architecture::Bert => Ok(Box::new(bert_fast::FastBert::new(vars, config, int8)?)),
-    }
+    Ok(Box::new(fast::FastEncoder::new(vars, config, int8)?))
 }
 
 /// Prefixes of the variables an encoder of `config`'s architecture reads
 /// from a weights file, and the tensors of the file it does not use.
 pub fn weight_names(config: &EncoderConfig) -> (&'static [&'static str], &'static [&'static str]) {
     match config.architecture {
-        Architecture::Bert => (
+        Architecture::Bert | Architecture::Mpnet => (
             &["embeddings.", "encoder."],
             &["embeddings.position_ids", "pooler."],
         ),

@@ -1,11 +1,14 @@
-//! A fast inference path for BERT: the same BERT computation as
-//! rust-bert's `BertModel` (whose output it is tested against), from the same
-//! weights, with fewer and fused libtorch calls: one fused Q/K/V projection
-//! per layer, `linear` (a fused matmul and bias add) instead of a matmul then
-//! an add, libtorch's fused GELU, and `scaled_dot_product_attention` with a
-//! boolean padding mask (padded keys get exactly zero weight).
+//! The fast inference path of every architecture: the same computation as
+//! the trainable encoders (rust-bert's `BertModel` for BERT, [`super::mpnet`]
+//! for MPNet; the output is tested against both), from the same weights,
+//! with fewer and fused libtorch calls: one fused Q/K/V projection per
+//! layer, `linear` (a fused matmul and bias add) instead of a matmul then an
+//! add, libtorch's fused GELU, and `scaled_dot_product_attention` with the
+//! padding mask (padded keys get exactly zero weight), to which MPNet adds
+//! its relative-position bias, computed once per batch.
 
-use super::{Encoder, EncoderConfig};
+use super::mpnet;
+use super::{Architecture, Encoder, EncoderConfig};
 use crate::error::{Result, StanceError};
 use std::collections::HashMap;
 use tch::Tensor;
@@ -27,8 +30,18 @@ enum Linear {
     },
 }
 
+/// The largest relative error of a matrix's int8 copy that int8 inference
+/// accepts (see [`Linear::new`]).
+const MAX_INT8_ERROR: f64 = 0.05;
+
 impl Linear {
-    /// Wraps float weights, quantizing them to int8 when `int8`.
+    /// Wraps float weights, quantizing them to int8 when `int8` and the
+    /// matrix survives it: one whose int8 copy is off by more than
+    /// [`MAX_INT8_ERROR`] (relative Frobenius norm) stays float. Per-tensor
+    /// scales cannot hold a matrix with a few huge outlier weights, such as
+    /// the FFN output matrices of MPNet's middle layers (weights up to 15
+    /// where the spread is 0.05); quantized anyway, they turn its sentence
+    /// vectors into noise.
     fn new(weight: Tensor, bias: Tensor, int8: bool) -> Linear {
         if !int8 {
             return Linear::Float { weight, bias };
@@ -47,6 +60,12 @@ impl Linear {
             .clamp(-128, 127)
             .to_kind(tch::Kind::Int8)
             .contiguous();
+        let restored = (quantized.to_kind(tch::Kind::Float) - zero_point as f64) * scale;
+        let error =
+            (&restored - &w).norm().double_value(&[]) / w.norm().double_value(&[]).max(1e-12);
+        if error > MAX_INT8_ERROR {
+            return Linear::Float { weight, bias };
+        }
         let k = quantized.size()[1];
         let col_offsets = (quantized.sum_dim_intlist(1, false, tch::Kind::Int) - zero_point * k)
             .to_kind(tch::Kind::Int);
@@ -99,11 +118,20 @@ struct Layer {
     out_norm: Norm,
 }
 
+/// What the architectures do differently before and around the layers.
+enum Flavor {
+    /// Absolute positions from 0 and a token-type embedding (type 0).
+    Bert { token_type: Tensor },
+    /// Positions from `pad + 1` and a relative-position bias table
+    /// `[buckets, heads]`.
+    Mpnet { pad: i64, rel_bias: Tensor },
+}
+
 /// The encoder's weights arranged for fast inference.
-pub struct FastBert {
+pub struct FastEncoder {
     word: Tensor,
     position: Tensor,
-    token_type: Tensor,
+    flavor: Flavor,
     emb_norm: Norm,
     layers: Vec<Layer>,
     hidden: i64,
@@ -119,7 +147,32 @@ fn get(vars: &HashMap<String, Tensor>, name: &str) -> Result<Tensor> {
         })
 }
 
-impl FastBert {
+/// The variable names of one layer's tensors, per architecture.
+struct LayerNames {
+    q: &'static str,
+    k: &'static str,
+    v: &'static str,
+    attn_out: &'static str,
+    attn_norm: &'static str,
+}
+
+const BERT_NAMES: LayerNames = LayerNames {
+    q: "attention.self.query",
+    k: "attention.self.key",
+    v: "attention.self.value",
+    attn_out: "attention.output.dense",
+    attn_norm: "attention.output.LayerNorm",
+};
+
+const MPNET_NAMES: LayerNames = LayerNames {
+    q: "attention.attn.q",
+    k: "attention.attn.k",
+    v: "attention.attn.v",
+    attn_out: "attention.attn.o",
+    attn_norm: "attention.LayerNorm",
+};
+
+impl FastEncoder {
     /// Arranges the encoder variables of a `StanceNet` (HF names) for fast
     /// inference; with `int8`, the linear layers run fbgemm's int8 GEMM
     /// (CPU only). Call it again after changing the variables' precision.
@@ -127,63 +180,67 @@ impl FastBert {
         vars: &HashMap<String, Tensor>,
         config: &EncoderConfig,
         int8: bool,
-    ) -> Result<FastBert> {
+    ) -> Result<FastEncoder> {
         let norm = |prefix: &str| -> Result<Norm> {
             Ok(Norm {
                 weight: get(vars, &format!("{prefix}.weight"))?,
                 bias: get(vars, &format!("{prefix}.bias"))?,
             })
         };
+        let names = match config.architecture {
+            Architecture::Bert => &BERT_NAMES,
+            Architecture::Mpnet => &MPNET_NAMES,
+        };
         let mut layers = Vec::new();
         for i in 0..config.num_hidden_layers {
             let p = format!("encoder.layer.{i}");
-            let w = |n: &str| get(vars, &format!("{p}.{n}"));
-            let qkv_weight = Tensor::cat(
-                &[
-                    w("attention.self.query.weight")?,
-                    w("attention.self.key.weight")?,
-                    w("attention.self.value.weight")?,
-                ],
-                0,
-            );
-            let qkv_bias = Tensor::cat(
-                &[
-                    w("attention.self.query.bias")?,
-                    w("attention.self.key.bias")?,
-                    w("attention.self.value.bias")?,
-                ],
-                0,
-            );
+            let w = |n: &str, part: &str| get(vars, &format!("{p}.{n}.{part}"));
+            let fused = |part: &str| -> Result<Tensor> {
+                Ok(Tensor::cat(
+                    &[w(names.q, part)?, w(names.k, part)?, w(names.v, part)?],
+                    0,
+                ))
+            };
+            let linear = |n: &str| -> Result<Linear> {
+                Ok(Linear::new(w(n, "weight")?, w(n, "bias")?, int8))
+            };
             layers.push(Layer {
-                qkv: Linear::new(qkv_weight, qkv_bias, int8),
-                attn_out: Linear::new(
-                    w("attention.output.dense.weight")?,
-                    w("attention.output.dense.bias")?,
-                    int8,
-                ),
-                attn_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
-                inter: Linear::new(
-                    w("intermediate.dense.weight")?,
-                    w("intermediate.dense.bias")?,
-                    int8,
-                ),
-                out: Linear::new(w("output.dense.weight")?, w("output.dense.bias")?, int8),
+                qkv: Linear::new(fused("weight")?, fused("bias")?, int8),
+                attn_out: linear(names.attn_out)?,
+                attn_norm: norm(&format!("{p}.{}", names.attn_norm))?,
+                inter: linear("intermediate.dense")?,
+                out: linear("output.dense")?,
                 out_norm: norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
-        Ok(FastBert {
+        let raw_f64 = |key: &str| config.raw.get(key).and_then(serde_json::Value::as_f64);
+        let (flavor, eps) = match config.architecture {
+            Architecture::Bert => (
+                Flavor::Bert {
+                    token_type: get(vars, "embeddings.token_type_embeddings.weight")?,
+                },
+                raw_f64("layer_norm_eps").unwrap_or(1e-12),
+            ),
+            Architecture::Mpnet => {
+                let cfg = mpnet::MpnetConfig::from_encoder(config)?;
+                (
+                    Flavor::Mpnet {
+                        pad: cfg.pad_token_id,
+                        rel_bias: get(vars, "encoder.relative_attention_bias.weight")?,
+                    },
+                    cfg.layer_norm_eps,
+                )
+            }
+        };
+        Ok(FastEncoder {
             word: get(vars, "embeddings.word_embeddings.weight")?,
             position: get(vars, "embeddings.position_embeddings.weight")?,
-            token_type: get(vars, "embeddings.token_type_embeddings.weight")?,
+            flavor,
             emb_norm: norm("embeddings.LayerNorm")?,
             layers,
             hidden: config.hidden_size,
             heads: config.num_attention_heads,
-            eps: config
-                .raw
-                .get("layer_norm_eps")
-                .and_then(serde_json::Value::as_f64)
-                .unwrap_or(1e-12),
+            eps,
         })
     }
 
@@ -202,12 +259,22 @@ impl FastBert {
     fn run(&self, ids: &Tensor, mask: &Tensor) -> Tensor {
         tch::no_grad(|| {
             let (b, l) = ids.size2().unwrap_or((0, 0));
-            let positions = self.position.narrow(0, 0, l).unsqueeze(0);
-            let token_type = self.token_type.get(0);
-            let x = Tensor::embedding(&self.word, ids, -1, false, false) + positions + token_type;
+            let word = Tensor::embedding(&self.word, ids, -1, false, false);
+            let (x, attend) = match &self.flavor {
+                Flavor::Bert { token_type } => {
+                    let positions = self.position.narrow(0, 0, l).unsqueeze(0);
+                    // True where a key is a real token.
+                    let attend = mask.gt(0).view([b, 1, 1, l]);
+                    (word + positions + token_type.get(0), attend)
+                }
+                Flavor::Mpnet { pad, rel_bias } => {
+                    let positions = mpnet::position_ids(ids, *pad);
+                    let x = word + Tensor::embedding(&self.position, &positions, -1, false, false);
+                    let bias = mpnet::attention_bias(rel_bias, mask, x.kind());
+                    (x, bias)
+                }
+            };
             let mut x = self.layer_norm(&x, &self.emb_norm);
-            // True where a key is a real token.
-            let attend = mask.gt(0).view([b, 1, 1, l]);
             let head_dim = self.hidden / self.heads;
             for layer in &self.layers {
                 let qkv = layer
@@ -238,7 +305,7 @@ impl FastBert {
     }
 }
 
-impl Encoder for FastBert {
+impl Encoder for FastEncoder {
     fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
         if train {
             return Err(StanceError::InferenceOnly);

@@ -1,0 +1,129 @@
+//! The MPNet encoder against Python `transformers` (4.44.2, `MPNetModel`
+//! on the same `all-mpnet-base-v2` weights; the values were computed once
+//! and are kept here), its fast path, and splitting it between layers.
+
+use crate::common::{init_mpnet_model, mpnet_base_dir};
+use stance::model::device::Precision;
+use stance::text::tokenize::Tokenized;
+use stance::{Classifier, LoadOptions};
+use tch::Tensor;
+
+const SHORT: &str = "We remain committed to providing the highest level of cybersecurity to our customers worldwide.";
+const LONG: &str = "The ministry said the operator had ignored repeated warnings about its data transfers, and that it would be fined 4.2 million euros unless it complied within thirty days of the order.";
+
+/// `(quote, token, first five hidden values)` from `transformers`, the two
+/// quotes in one padded batch (lengths 20 and 37).
+const REFERENCE: [(usize, i64, [f32; 5]); 5] = [
+    (0, 0, [0.048521, 0.140529, -0.0958, -0.007843, -0.098287]),
+    (0, 19, [0.040498, 0.09466, -0.097415, -0.009297, -0.068968]),
+    (1, 0, [0.002444, 0.218151, -0.098663, 0.103266, 0.101846]),
+    (1, 36, [-0.04615, 0.213515, -0.095134, 0.077635, 0.114279]),
+    (1, 20, [0.003172, -0.367033, 0.053138, -0.085487, 0.129177]),
+];
+
+fn load() -> Classifier {
+    Classifier::load(
+        init_mpnet_model(),
+        &LoadOptions {
+            base_dir: Some(mpnet_base_dir()),
+            ..Default::default()
+        },
+    )
+    .expect("MPNet model loads")
+}
+
+fn batch(clf: &Classifier) -> (Tensor, Tensor) {
+    let items: Vec<Tokenized> = [SHORT, LONG]
+        .iter()
+        .map(|q| clf.tokenize(q).expect("tokenizes"))
+        .collect();
+    assert_eq!(items[0].ids.len(), 20);
+    assert_eq!(items[1].ids.len(), 37);
+    // <s> ... </s> as transformers' tokenizer gives.
+    assert_eq!(&items[0].ids[..4], &[0, 2061, 3965, 5466]);
+    assert_eq!(items[0].ids[19], 2);
+    clf.batch_tensors(&[&items[0], &items[1]])
+}
+
+fn check(hidden: &Tensor, what: &str) {
+    for (quote, token, want) in REFERENCE {
+        let got: Vec<f32> =
+            Vec::try_from(hidden.get(quote as i64).get(token).narrow(0, 0, 5)).expect("floats");
+        for (g, w) in got.iter().zip(want) {
+            assert!(
+                (g - w).abs() < 1e-4,
+                "{what}: quote {quote} token {token}: {got:?} differs from transformers' {want:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn mpnet_matches_transformers_hidden_states() {
+    let clf = load();
+    let (ids, mask) = batch(&clf);
+    let trainable = tch::no_grad(|| clf.net().hidden_states(&ids, &mask, false)).unwrap();
+    check(&trainable, "trainable encoder");
+    let fast = clf.net().fast_encoder(false).unwrap();
+    let fast_states = fast.hidden_states(&ids, &mask, false).unwrap();
+    check(&fast_states, "fast path");
+}
+
+#[test]
+fn mpnet_split_between_layers_equals_whole() {
+    let clf = load();
+    let (ids, mask) = batch(&clf);
+    let encoder = clf.net().encoder().expect("trainable encoder");
+    let whole = tch::no_grad(|| encoder.hidden_states(&ids, &mask, false)).unwrap();
+    let lower = encoder.lower_states(&ids, &mask, 9).unwrap();
+    let upper = tch::no_grad(|| encoder.upper_states(&lower, &mask, 9, false)).unwrap();
+    let diff = (&whole - &upper).abs().max().double_value(&[]);
+    assert!(diff < 1e-5, "split encoder differs by {diff}");
+}
+
+#[test]
+fn mpnet_padding_does_not_change_a_quote() {
+    let clf = load();
+    let (ids, mask) = batch(&clf);
+    let fast = clf.net().fast_encoder(false).unwrap();
+    let batched = fast.hidden_states(&ids, &mask, false).unwrap();
+    let alone = clf.tokenize(SHORT).unwrap();
+    let (ids1, mask1) = clf.batch_tensors(&[&alone]);
+    let single = fast.hidden_states(&ids1, &mask1, false).unwrap();
+    let diff = (batched.get(0).narrow(0, 0, 20) - single.get(0))
+        .abs()
+        .max()
+        .double_value(&[]);
+    assert!(diff < 1e-5, "padding changed the short quote by {diff}");
+}
+
+#[test]
+fn mpnet_bf16_stays_close_to_f32_and_int8_is_refused() {
+    let mut clf = load();
+    let (ids, mask) = batch(&clf);
+    let pool = |h: &Tensor| h.get(1).mean_dim(0, false, tch::Kind::Float);
+    let f32_vec = pool(
+        &clf.net()
+            .fast_encoder(false)
+            .unwrap()
+            .hidden_states(&ids, &mask, false)
+            .unwrap(),
+    );
+    clf.set_precision(Precision::Bf16).unwrap();
+    let bf16_vec = pool(
+        &clf.net()
+            .fast_encoder(false)
+            .unwrap()
+            .hidden_states(&ids, &mask, false)
+            .unwrap(),
+    );
+    let cos = (&f32_vec * &bf16_vec)
+        .sum(tch::Kind::Float)
+        .double_value(&[])
+        / (f32_vec.norm().double_value(&[]) * bf16_vec.norm().double_value(&[]));
+    assert!(cos > 0.995, "bf16 MPNet sentence vector cosine {cos}");
+    // Per-tensor int8 turns MPNet's outlier features into noise (cosine
+    // about 0.66): asking for it is an error that says what to use.
+    let err = clf.set_precision(Precision::Int8).unwrap_err().to_string();
+    assert!(err.contains("bf16"), "{err}");
+}
