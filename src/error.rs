@@ -130,6 +130,16 @@ pub enum StanceError {
         /// What is missing.
         why: &'static str,
     },
+    /// A gazetteer file is malformed.
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Gazetteer {
+        /// The file (or folder).
+        path: PathBuf,
+        /// The 1-based line, when one is at fault.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
     /// Labeled data has problems (each with file and line).
     #[error("{}: {count} bad record(s); first: {first}", path.display())]
     BadData {

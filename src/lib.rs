@@ -36,6 +36,7 @@ pub mod classifier;
 pub mod data;
 pub mod error;
 pub mod eval;
+pub mod gazetteer;
 pub mod hash;
 pub mod io;
 pub mod labels;

@@ -40,7 +40,9 @@ pub struct Cli {
 /// Options every subcommand takes.
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// Model directory [default: models/default, or $STANCE_MODEL]
+    /// Model directory, or a shipped model's name: fast (MiniLM, the
+    /// default, models/default) or accurate (MPNet, models/accurate)
+    /// [default: models/default, or $STANCE_MODEL]
     #[arg(long, global = true, env = "STANCE_MODEL")]
     pub model: Option<PathBuf>,
     /// Base encoder folder [default: models/base/all-minilm-l6-v2, or $STANCE_BASE]
@@ -67,14 +69,25 @@ pub struct GlobalArgs {
 impl GlobalArgs {
     /// The model directory to use.
     pub fn model_dir(&self) -> PathBuf {
-        if let Some(dir) = &self.model {
-            return dir.clone();
+        let shipped = |name: &str| {
+            let local = Path::new("models").join(name);
+            if local.is_dir() {
+                return local;
+            }
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("models")
+                .join(name)
+        };
+        match &self.model {
+            // A folder of that name wins over the shipped model's name.
+            Some(dir) if dir.exists() => dir.clone(),
+            Some(dir) => match dir.to_str() {
+                Some("fast") | Some("default") => shipped("default"),
+                Some("accurate") => shipped("accurate"),
+                _ => dir.clone(),
+            },
+            None => shipped("default"),
         }
-        let local = Path::new("models/default");
-        if local.is_dir() {
-            return local.to_path_buf();
-        }
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default")
     }
 
     /// Sets libtorch's thread count from `--threads`.

@@ -113,8 +113,20 @@ pub struct Provenance {
     pub dev_sha256: String,
     /// Most epochs.
     pub epochs_max: usize,
+    /// Lower encoder layers run once and cached (frozen whole), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_layers: Option<usize>,
     /// Epochs run.
     pub epochs_run: usize,
+    /// The gazetteer folder sources were drawn from, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gazetteer: Option<String>,
+    /// Share of shown sources drawn from the gazetteer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gazetteer_rate: Option<f64>,
+    /// sha256 of the gazetteer's three files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gazetteer_sha256: Option<String>,
     /// Peak learning rate of the heads.
     pub head_lr: f64,
     /// One entry per epoch run.
@@ -202,6 +214,19 @@ impl SetMetrics {
     }
 }
 
+/// How well sources alone are attributed to the right kind of speaker.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct SourceMetrics {
+    /// Number of sources.
+    pub n: usize,
+    /// Share read as the right kind.
+    pub accuracy: f64,
+    /// Share of government sources read as government.
+    pub government: f64,
+    /// Share of company sources read as company.
+    pub company: f64,
+}
+
 /// The metrics a model directory records.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Metrics {
@@ -220,6 +245,9 @@ pub struct Metrics {
     /// Test set, quotes read with their sources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_with_source: Option<SetMetrics>,
+    /// Held-out gazetteer names and titles read alone as sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gazetteer_held_out: Option<SourceMetrics>,
     /// Further sets, by name (e.g. other test sets or precisions).
     #[serde(flatten)]
     pub other: BTreeMap<String, SetMetrics>,

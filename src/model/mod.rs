@@ -167,6 +167,21 @@ impl StanceNet {
         Ok(self.heads(&pooled, train))
     }
 
+    /// Logits of both heads from the states after the first `k` encoder
+    /// layers (see [`Encoder::lower_states`]), running the layers above.
+    pub fn forward_from(
+        &self,
+        states: &Tensor,
+        mask: &Tensor,
+        k: usize,
+        train: bool,
+    ) -> Result<PerHead<Tensor>> {
+        let encoder = self.encoder.as_ref().ok_or(StanceError::InferenceOnly)?;
+        let hidden = encoder.upper_states(states, mask, k, train)?;
+        let pooled = self.pool(&hidden, mask);
+        Ok(self.heads(&pooled, train))
+    }
+
     /// Whether variable `name` is trained (and stored) in `mode`.
     pub fn is_tuned(&self, name: &str, mode: TuneMode) -> bool {
         mode.tunes(name, self.encoder_config.layers())

@@ -18,6 +18,11 @@ pub enum TuneMode {
     /// Light plus the two top encoder layers, their matrices stored as int8
     /// deltas from the base encoder: ~3.7 MB.
     Top2,
+    /// The top encoder layer whole and the heads; every layer below is
+    /// frozen whole (no biases or LayerNorms tuned), so training runs the
+    /// lower layers once and caches their output. The mode for large
+    /// encoders (MPNet: ~7 MB of int8 deltas).
+    Upper,
     /// The heads and the whole encoder: a complete checkpoint (~90 MB).
     Full,
 }
@@ -88,6 +93,7 @@ impl TuneMode {
             TuneMode::Light => "light",
             TuneMode::Top => "top",
             TuneMode::Top2 => "top2",
+            TuneMode::Upper => "upper",
             TuneMode::Full => "full",
         }
     }
@@ -96,7 +102,7 @@ impl TuneMode {
     pub fn storage(self) -> Storage {
         match self {
             TuneMode::Top => Storage::F16,
-            TuneMode::Top2 => Storage::Int8Delta,
+            TuneMode::Top2 | TuneMode::Upper => Storage::Int8Delta,
             _ => Storage::F32,
         }
     }
@@ -104,7 +110,7 @@ impl TuneMode {
     /// How many of the encoder's top layers this mode tunes whole.
     fn top_layers(self) -> usize {
         match self {
-            TuneMode::Top => 1,
+            TuneMode::Top | TuneMode::Upper => 1,
             TuneMode::Top2 => 2,
             _ => 0,
         }
@@ -128,7 +134,24 @@ impl TuneMode {
                     || (layers.saturating_sub(self.top_layers())..layers)
                         .any(|i| name.starts_with(&format!("encoder.layer.{i}.")))
             }
+            TuneMode::Upper => {
+                is_head(name)
+                    || (layers.saturating_sub(self.top_layers())..layers)
+                        .any(|i| name.starts_with(&format!("encoder.layer.{i}.")))
+            }
             TuneMode::Full => true,
+        }
+    }
+
+    /// How many lower encoder layers this mode leaves frozen whole, so that
+    /// training may run them once and cache their output: all of them for
+    /// `heads`, all but the top one for `upper`; `None` when every layer
+    /// has tuned weights.
+    pub fn frozen_below(self, layers: usize) -> Option<usize> {
+        match self {
+            TuneMode::Heads => Some(layers),
+            TuneMode::Upper => Some(layers.saturating_sub(self.top_layers())),
+            _ => None,
         }
     }
 }
@@ -159,7 +182,14 @@ mod tests {
         );
         assert_eq!(tuned(TuneMode::Top), [true, true, true, false, true, false]);
         assert_eq!(tuned(TuneMode::Top2), [true, true, true, true, true, false]);
+        assert_eq!(
+            tuned(TuneMode::Upper),
+            [true, false, false, false, true, false]
+        );
         assert_eq!(tuned(TuneMode::Full), [true; 6]);
+        assert_eq!(TuneMode::Upper.frozen_below(12), Some(11));
+        assert_eq!(TuneMode::Heads.frozen_below(6), Some(6));
+        assert_eq!(TuneMode::Top2.frozen_below(6), None);
         assert_eq!(group(names[0]), Group::Heads);
         assert_eq!(group(names[1]), Group::Norms);
         assert_eq!(group(names[3]), Group::Matrices);

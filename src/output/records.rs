@@ -239,4 +239,7 @@ pub struct TrainRecord<'a> {
     /// Test metrics with sources.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_with_source: Option<&'a EvalReport>,
+    /// Held-out gazetteer sources read alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gazetteer_held_out: Option<crate::model::config::SourceMetrics>,
 }

@@ -210,5 +210,16 @@ pub(super) fn train_summary(out: &mut impl Write, r: &TrainRecord) -> io::Result
             f1_line(out, set, report)?;
         }
     }
+    if let Some(g) = r.gazetteer_held_out {
+        writeln!(
+            out,
+            "held-out gazetteer sources read alone: {} of {} right ({:.4}; government {:.4}, company {:.4})",
+            (g.accuracy * g.n as f64).round() as usize,
+            g.n,
+            g.accuracy,
+            g.government,
+            g.company
+        )?;
+    }
     writeln!(out, "wrote {}", r.out)
 }

@@ -9,11 +9,13 @@ pub mod calibrate;
 use crate::classifier::Classifier;
 use crate::error::{Result, StanceError};
 use crate::eval::{evaluate, report, score_labeled, EvalReport};
+use crate::gazetteer::Gazetteer;
 use crate::io::labeled::{Dataset, LabeledQuote};
 use crate::labels::{Head, PerHead, Temperatures};
 use crate::model::base::{default_base_dir, BaseEncoder};
 use crate::model::config::{
-    EpochLog, Metrics, ModelConfig, Pooling, Provenance, Storage, TuneMode, FORMAT_VERSION,
+    EpochLog, Metrics, ModelConfig, Pooling, Provenance, SourceMetrics, Storage, TuneMode,
+    FORMAT_VERSION,
 };
 use crate::model::device::DeviceChoice;
 use crate::model::tuning::{self, Group};
@@ -70,6 +72,13 @@ pub struct TrainOptions {
     /// about the speaker ("the firm", "officials") rather than leaving it
     /// to the quote.
     pub source_alone_weight: f64,
+    /// Real organisations and titles to draw sources from: a shown source
+    /// is, `gazetteer_rate` of the time, one drawn from it for the quote's
+    /// kind of speaker instead of the data's own (quotes without a source
+    /// get one too), so the model learns to read real names.
+    pub gazetteer: Option<Gazetteer>,
+    /// Share of shown sources drawn from the gazetteer.
+    pub gazetteer_rate: f64,
     /// Where to train.
     pub device: DeviceChoice,
     /// Base encoder folder; `None` is the default one.
@@ -84,6 +93,7 @@ impl TrainOptions {
             TuneMode::Light => (2e-3, 2e-3, 12),
             TuneMode::Top => (3e-4, 2e-3, 10),
             TuneMode::Top2 => (3e-4, 2e-3, 12),
+            TuneMode::Upper => (1e-4, 2e-3, 6),
             TuneMode::Full => (8e-5, 1e-3, 8),
         };
         TrainOptions {
@@ -104,6 +114,8 @@ impl TrainOptions {
             class_weights: true,
             source_rate: 0.5,
             source_alone_weight: 0.5,
+            gazetteer: None,
+            gazetteer_rate: 0.5,
             device: DeviceChoice::Auto,
             base_dir: None,
         }
@@ -144,6 +156,8 @@ pub struct TrainOutcome {
     /// Test metrics with sources, when a test set was given and the model
     /// reads sources.
     pub test_with_source: Option<EvalReport>,
+    /// Held-out gazetteer sources read alone, when a gazetteer was given.
+    pub gazetteer_held_out: Option<SourceMetrics>,
     /// Number of trained scalar parameters.
     pub trained_parameters: i64,
     /// Wall-clock seconds.
@@ -212,6 +226,13 @@ pub fn train(
             opts.source_rate,
         ));
     }
+    if !(0.0..=1.0).contains(&opts.gazetteer_rate) {
+        return Err(StanceError::setting(
+            "gazetteer_rate",
+            "between 0 and 1",
+            opts.gazetteer_rate,
+        ));
+    }
     if opts.batch_size == 0 {
         return Err(StanceError::setting("batch_size", "at least 1", 0));
     }
@@ -226,7 +247,8 @@ pub fn train(
         pooling: Pooling::Mean,
         dropout: opts.dropout,
         tuning: opts.tune,
-        source_input: opts.source_rate > 0.0 && train.iter().any(|q| q.source.is_some()),
+        source_input: opts.source_rate > 0.0
+            && (opts.gazetteer.is_some() || train.iter().any(|q| q.source.is_some())),
         temperature: Temperatures::default(),
         weights_sha256: String::new(),
         note: None,
@@ -277,19 +299,79 @@ pub fn train(
     let encode = |set: &[LabeledQuote]| -> Result<Vec<Tokenized>> {
         set.iter().map(|q| clf.tokenize(&q.text)).collect()
     };
+    // Layers frozen whole are run once: their output for every sequence
+    // training shows is cached, and each step runs only the layers above.
+    let layers = clf.net().encoder_config().layers();
+    let split = opts
+        .tune
+        .frozen_below(layers)
+        .filter(|_| clf.net().encoder().is_some_and(|e| e.splits()));
     let train_items = encode(train)?;
-    // Where a source is given and read: the quote with its source as a
-    // second segment, and the source alone (for the source-alone loss).
-    let train_sourced: Vec<Option<(Tokenized, Tokenized)>> = train
-        .iter()
-        .map(|q| match q.source.as_deref() {
-            Some(s) if clf.reads_sources() => Ok(Some((
-                clf.tokenize_attributed(&q.text, Some(s))?,
-                clf.tokenize(s)?,
-            ))),
-            _ => Ok(None),
-        })
-        .collect::<Result<_>>()?;
+    // The sources shown with the quotes: the data's own, or, a share of the
+    // time, one drawn from the gazetteer for the quote's kind of speaker.
+    // Each is kept as the quote with its source as a second segment and as
+    // the source alone (for the source-alone loss). A cached run fixes which
+    // quotes are shown with a source (a `source_rate` share, always the same
+    // ones), so that only those sequences are cached.
+    let keep = if split.is_some() {
+        opts.source_rate
+    } else {
+        1.0
+    };
+    let speaker_labels = clf.config().labels.speaker.clone();
+    let draw_sources =
+        |rng: &mut rand_chacha::ChaCha8Rng| -> Result<Vec<Option<(Tokenized, Tokenized)>>> {
+            train
+                .iter()
+                .map(|q| {
+                    if !clf.reads_sources() || (keep < 1.0 && rng.gen::<f64>() >= keep) {
+                        return Ok(None);
+                    }
+                    let drawn = opts.gazetteer.as_ref().and_then(|g| {
+                        if rng.gen::<f64>() < opts.gazetteer_rate || q.source.is_none() {
+                            g.source(&speaker_labels[q.label(Head::Speaker)], rng)
+                        } else {
+                            None
+                        }
+                    });
+                    match drawn.as_deref().or(q.source.as_deref()) {
+                        Some(s) => Ok(Some((
+                            clf.tokenize_attributed(&q.text, Some(s))?,
+                            clf.tokenize(s)?,
+                        ))),
+                        None => Ok(None),
+                    }
+                })
+                .collect()
+        };
+    let mut gazetteer_rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed ^ 0x9a2e_77e1);
+    let mut train_sourced = draw_sources(&mut gazetteer_rng)?;
+    let cache = match split {
+        Some(k) => {
+            progress.note(&format!(
+                "running the {k} frozen lower layers once over the training quotes and caching their output"
+            ));
+            let attributed: Vec<&Tokenized> =
+                train_sourced.iter().flatten().map(|(a, _)| a).collect();
+            let alone: Vec<&Tokenized> = train_sourced.iter().flatten().map(|(_, s)| s).collect();
+            let quotes: Vec<&Tokenized> = train_items.iter().collect();
+            let mut slots = train_sourced.iter().map(Option::is_some);
+            let mut attributed = cache_lower(&clf, &attributed, k)?.into_iter();
+            let mut alone = cache_lower(&clf, &alone, k)?.into_iter();
+            let sourced: Vec<Option<(Tensor, Tensor)>> = (0..train.len())
+                .map(|_| match slots.next() {
+                    Some(true) => attributed.next().zip(alone.next()),
+                    _ => None,
+                })
+                .collect();
+            Some(Cache {
+                k,
+                quotes: cache_lower(&clf, &quotes, k)?,
+                sourced,
+            })
+        }
+        None => None,
+    };
     let truth: PerHead<Vec<usize>> =
         PerHead::from_fn(|head| train.iter().map(|q| q.label(head)).collect());
     let loss_weights = PerHead::from_fn(|head| {
@@ -317,6 +399,11 @@ pub fn train(
     let mut since_best = 0usize;
     for epoch in 1..=opts.epochs {
         let epoch_start = Instant::now();
+        if epoch > 1 && cache.is_none() && opts.gazetteer.is_some() {
+            // Fresh gazetteer sources each epoch (a cached run keeps the
+            // ones it cached).
+            train_sourced = draw_sources(&mut gazetteer_rng)?;
+        }
         order.shuffle(&mut rng);
         let mut loss_sum = 0.0;
         for chunk in order.chunks(opts.batch_size) {
@@ -331,18 +418,48 @@ pub fn train(
                 }
             }
             let mut shown: Vec<usize> = Vec::new();
-            let refs: Vec<&Tokenized> = chunk
-                .iter()
-                .map(|&i| match &train_sourced[i] {
-                    Some((attributed, _)) if source_rng.gen::<f64>() < opts.source_rate => {
-                        shown.push(i);
-                        attributed
+            let mut with_source: Vec<bool> = Vec::with_capacity(chunk.len());
+            for &i in chunk {
+                let show = train_sourced[i].is_some()
+                    && (cache.is_some() || source_rng.gen::<f64>() < opts.source_rate);
+                if show {
+                    shown.push(i);
+                }
+                with_source.push(show);
+            }
+            // Logits of the sequences picked by `pick` for the quotes `rows`.
+            let forward = |rows: &[usize], alone_sources: bool| -> Result<PerHead<Tensor>> {
+                let show = |j: usize| alone_sources || with_source[j];
+                match &cache {
+                    Some(cache) => {
+                        let states: Vec<&Tensor> = rows
+                            .iter()
+                            .enumerate()
+                            .map(|(j, &i)| match (&cache.sourced[i], show(j)) {
+                                (Some((_, alone)), true) if alone_sources => alone,
+                                (Some((attributed, _)), true) => attributed,
+                                _ => &cache.quotes[i],
+                            })
+                            .collect();
+                        let (x, mask) = pad_states(&states, device);
+                        clf.net().forward_from(&x, &mask, cache.k, true)
                     }
-                    _ => &train_items[i],
-                })
-                .collect();
-            let (ids, mask) = clf.batch_tensors(&refs);
-            let logits = clf.net().forward(&ids, &mask, true)?;
+                    None => {
+                        let refs: Vec<&Tokenized> = rows
+                            .iter()
+                            .enumerate()
+                            .map(|(j, &i)| match (&train_sourced[i], show(j)) {
+                                (Some((_, alone)), true) if alone_sources => alone,
+                                (Some((attributed, _)), true) => attributed,
+                                _ => &train_items[i],
+                            })
+                            .collect();
+                        let (ids, mask) = clf.batch_tensors(&refs);
+                        clf.net().forward(&ids, &mask, true)
+                    }
+                }
+            };
+            let logits = forward(chunk, false)?;
             // Cross-entropy of one head's logits for the training quotes `rows`.
             let head_loss = |logits: &Tensor, rows: &[usize], truth: &[usize], weights: &Tensor| {
                 let t: Vec<i64> = rows.iter().map(|&i| truth[i] as i64).collect();
@@ -365,12 +482,7 @@ pub fn train(
             let loss = if shown.is_empty() || opts.source_alone_weight <= 0.0 {
                 loss
             } else {
-                let alone: Vec<&Tokenized> = shown
-                    .iter()
-                    .filter_map(|&i| train_sourced[i].as_ref().map(|(_, alone)| alone))
-                    .collect();
-                let (ids, mask) = clf.batch_tensors(&alone);
-                let logits = clf.net().forward(&ids, &mask, true)?;
+                let logits = forward(&shown, true)?;
                 let source_loss = head_loss(
                     &logits.speaker,
                     &shown,
@@ -477,6 +589,10 @@ pub fn train(
         Some(t) if clf.reads_sources() => Some(evaluate(&clf, &t.quotes, true)?),
         _ => None,
     };
+    let gazetteer_held_out = match &opts.gazetteer {
+        Some(g) if clf.reads_sources() => Some(gazetteer_accuracy(&clf, g)?),
+        _ => None,
+    };
     let seconds = start.elapsed().as_secs_f64();
     let config = clf.config_mut();
     config.training = Some(Provenance {
@@ -488,6 +604,10 @@ pub fn train(
         dev_records: dev.len(),
         dev_sha256: data.dev.sha256.clone(),
         epochs_max: opts.epochs,
+        cached_layers: cache.as_ref().map(|c| c.k),
+        gazetteer: opts.gazetteer.as_ref().map(|g| g.dir.display().to_string()),
+        gazetteer_rate: opts.gazetteer.as_ref().map(|_| opts.gazetteer_rate),
+        gazetteer_sha256: opts.gazetteer.as_ref().map(|g| g.sha256.clone()),
         epochs_run: logs.len(),
         head_lr: opts.head_lr,
         history: logs.clone(),
@@ -520,6 +640,7 @@ pub fn train(
         test_with_source: test_with_source
             .as_ref()
             .map(|r| r.summary(test_file.clone(), None)),
+        gazetteer_held_out,
         other: BTreeMap::new(),
     };
     Ok(TrainOutcome {
@@ -531,8 +652,84 @@ pub fn train(
         dev_with_source,
         test,
         test_with_source,
+        gazetteer_held_out,
         trained_parameters,
         seconds,
+    })
+}
+
+/// The cached output of the frozen lower layers.
+struct Cache {
+    /// Layers run to make it.
+    k: usize,
+    /// Each training quote alone, `[len, hidden]`.
+    quotes: Vec<Tensor>,
+    /// Each quote with its source, and the source alone, where one is shown.
+    sourced: Vec<Option<(Tensor, Tensor)>>,
+}
+
+/// Runs the first `k` encoder layers over `items` (in length-sorted
+/// batches) and returns each item's states `[len, hidden]`, in order.
+fn cache_lower(clf: &Classifier, items: &[&Tokenized], k: usize) -> Result<Vec<Tensor>> {
+    let encoder = clf.net().encoder().ok_or(StanceError::InferenceOnly)?;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| items[i].ids.len());
+    let mut out: Vec<Option<Tensor>> = (0..items.len()).map(|_| None).collect();
+    for chunk in order.chunks(32) {
+        let refs: Vec<&Tokenized> = chunk.iter().map(|&i| items[i]).collect();
+        let (ids, mask) = clf.batch_tensors(&refs);
+        let states = encoder.lower_states(&ids, &mask, k)?;
+        for (j, &i) in chunk.iter().enumerate() {
+            let len = items[i].ids.len() as i64;
+            out[i] = Some(states.get(j as i64).narrow(0, 0, len).copy());
+        }
+    }
+    Ok(out.into_iter().flatten().collect())
+}
+
+/// Pads cached states `[len, hidden]` into one batch `[batch, longest,
+/// hidden]` with its 0/1 mask. Padding with zeros is exact: padded keys get
+/// no attention weight and pooling skips them.
+fn pad_states(states: &[&Tensor], device: tch::Device) -> (Tensor, Tensor) {
+    let lens: Vec<i64> = states.iter().map(|s| s.size()[0]).collect();
+    let longest = lens.iter().copied().max().unwrap_or(0);
+    let padded: Vec<Tensor> = states
+        .iter()
+        .zip(&lens)
+        .map(|(s, &l)| s.constant_pad_nd([0, 0, 0, longest - l]))
+        .collect();
+    let mask: Vec<i64> = lens
+        .iter()
+        .flat_map(|&l| (0..longest).map(move |i| i64::from(i < l)))
+        .collect();
+    let mask = Tensor::from_slice(&mask)
+        .view([states.len() as i64, longest])
+        .to_device(device);
+    (Tensor::stack(&padded, 0).to_device(device), mask)
+}
+
+/// Reads each held-out gazetteer source alone and counts how often the
+/// speaker head names its kind.
+pub fn gazetteer_accuracy(clf: &Classifier, gazetteer: &Gazetteer) -> Result<SourceMetrics> {
+    let sources = gazetteer.held_out_sources();
+    let items: Vec<Tokenized> = sources
+        .iter()
+        .map(|s| clf.tokenize(&s.text))
+        .collect::<Result<_>>()?;
+    let predictions = clf.score(&items)?;
+    let mut right = [0usize; 2];
+    let mut total = [0usize; 2];
+    for (source, p) in sources.iter().zip(&predictions) {
+        let k = usize::from(source.kind != crate::gazetteer::KINDS[0]);
+        total[k] += 1;
+        right[k] += usize::from(p.speaker == source.kind);
+    }
+    let share = |r: usize, t: usize| if t == 0 { 0.0 } else { r as f64 / t as f64 };
+    Ok(SourceMetrics {
+        n: sources.len(),
+        accuracy: share(right[0] + right[1], total[0] + total[1]),
+        government: share(right[0], total[0]),
+        company: share(right[1], total[1]),
     })
 }
 

@@ -127,3 +127,70 @@ fn mpnet_bf16_stays_close_to_f32_and_int8_is_refused() {
     let err = clf.set_precision(Precision::Int8).unwrap_err().to_string();
     assert!(err.contains("bf16"), "{err}");
 }
+
+#[test]
+#[ignore = "slow: an MPNet training run; scripts/test.sh runs it"]
+fn upper_tuning_caches_lower_layers_and_reads_the_gazetteer() {
+    use stance::gazetteer::Gazetteer;
+    use stance::io::labeled::Dataset;
+    use stance::model::config::{Labels, ModelConfig, TuneMode};
+    use stance::train::{TrainData, TrainOptions};
+    tch::set_num_threads(2);
+    let labels = Labels::default();
+    let fixture = |n: &str| crate::common::root().join("tests/fixtures").join(n);
+    let t = Dataset::read(&fixture("tiny_train.jsonl"), &labels, false)
+        .unwrap()
+        .0;
+    let d = Dataset::read(&fixture("tiny_dev.jsonl"), &labels, false)
+        .unwrap()
+        .0;
+    let gazetteer = Gazetteer::read(&crate::common::root().join("data/gazetteer")).unwrap();
+    let held_out = gazetteer.held_out_sources().len();
+    let mut opts = TrainOptions::for_mode(TuneMode::Upper);
+    opts.epochs = 2;
+    opts.batch_size = 12;
+    opts.base_dir = Some(mpnet_base_dir());
+    opts.device = stance::model::device::DeviceChoice::Cpu;
+    opts.gazetteer = Some(gazetteer);
+    let data = TrainData {
+        train: &t,
+        dev: &d,
+        test: None,
+    };
+    let outcome = stance::train::train(&data, &opts, &stance::progress::Silent).unwrap();
+    let losses: Vec<f64> = outcome.epochs.iter().map(|e| e.train_loss).collect();
+    assert!(losses[1] < losses[0], "loss did not fall: {losses:?}");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    outcome.classifier.save(&dir, false).unwrap();
+    let config = ModelConfig::read(&dir).unwrap();
+    let training = config.training.as_ref().unwrap();
+    // Eleven of the twelve layers were run once and cached; only the top
+    // layer and the heads were trained and stored (int8 deltas).
+    assert_eq!(training.cached_layers, Some(11));
+    assert!(training.gazetteer_sha256.is_some());
+    assert!(
+        config.source_input,
+        "a gazetteer makes the model read sources"
+    );
+    let size = std::fs::metadata(dir.join("weights.safetensors"))
+        .unwrap()
+        .len();
+    assert!(size < 10_000_000, "weights are {size} bytes");
+    let g = config.metrics.gazetteer_held_out.unwrap();
+    assert_eq!(g.n, held_out);
+    // The stored model, loaded through the fast path, is the one trained
+    // from cached states: it scores the dev set as training recorded.
+    let loaded = Classifier::load(
+        &dir,
+        &LoadOptions {
+            base_dir: Some(mpnet_base_dir()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let report = stance::eval::evaluate(&loaded, &d.quotes, false).unwrap();
+    let recorded = config.metrics.dev.unwrap();
+    assert!((report.stance.macro_f1 - recorded.stance.macro_f1).abs() < 1e-9);
+    assert!((report.speaker.macro_f1 - recorded.speaker.macro_f1).abs() < 1e-9);
+}

@@ -25,6 +25,12 @@ pub trait Encoder {
     /// * `train` - dropout on (only trainable encoders accept it)
     fn hidden_states(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor>;
 
+    /// Whether [`Encoder::lower_states`] and [`Encoder::upper_states`] are
+    /// implemented.
+    fn splits(&self) -> bool {
+        false
+    }
+
     /// The states after the embeddings and the first `k` layers, without
     /// gradients: what training caches when only the layers above `k` are
     /// tuned. Implementations that cannot split return an error.

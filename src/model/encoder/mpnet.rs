@@ -277,6 +277,10 @@ impl Encoder for MpnetEncoder {
         Ok(x)
     }
 
+    fn splits(&self) -> bool {
+        true
+    }
+
     fn lower_states(&self, ids: &Tensor, mask: &Tensor, k: usize) -> Result<Tensor> {
         tch::no_grad(|| {
             let mut x = self.embed(ids, false);
