@@ -107,7 +107,7 @@ pub enum StanceError {
     #[error("precision int8 runs on the CPU only (use the CPU device, or bf16 on a GPU)")]
     Int8NeedsCpu,
     /// int8 inference was asked of an encoder it is not accurate for.
-    #[error("precision int8 is not accurate for {architecture} models (its outlier features do not survive per-tensor int8); use bf16")]
+    #[error("precision int8 is not accurate for {architecture} models (its outlier features do not survive per-tensor int8); use f32, or bf16 where the CPU (AVX512-BF16, AMX) or GPU has it")]
     Int8Inaccurate {
         /// The architecture's name.
         architecture: &'static str,
@@ -200,6 +200,14 @@ pub enum StanceError {
     /// A batch run's options do not fit its input or output.
     #[error("{0}")]
     Run(&'static str),
+    /// A batch run would write over its own input.
+    #[error("the output {} is the input{how}: writing it would destroy the quotes being read; choose another output file", output.display())]
+    OutputIsInput {
+        /// The output file.
+        output: PathBuf,
+        /// How they are the same (e.g. " (through a link)"), or empty.
+        how: &'static str,
+    },
 }
 
 impl StanceError {

@@ -20,6 +20,24 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// The sha256 of several files read one after another (what `cat a b |
+/// sha256sum` prints), as lowercase hex.
+pub fn sha256_files(paths: &[&Path]) -> Result<String> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    for path in paths {
+        let mut file = std::fs::File::open(path).map_err(|e| StanceError::io(path, e))?;
+        loop {
+            let n = file.read(&mut buf).map_err(|e| StanceError::io(path, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
 /// The sha256 of bytes as lowercase hex.
 pub fn sha256_bytes(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))

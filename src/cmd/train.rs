@@ -16,9 +16,10 @@ use std::path::{Path, PathBuf};
 /// Arguments of `stance train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Labeled training quotes (JSONL with text, speaker, stance)
-    #[arg(long)]
-    pub train: PathBuf,
+    /// Labeled training quotes (JSONL with text, speaker, stance); several
+    /// files are read as one, in order
+    #[arg(long, required = true, num_args = 1..)]
+    pub train: Vec<PathBuf>,
     /// Labeled dev quotes, for early stopping and calibration
     #[arg(long)]
     pub dev: PathBuf,
@@ -77,9 +78,6 @@ pub struct TrainArgs {
     /// Share of shown sources drawn from the gazetteer
     #[arg(long, default_value_t = 0.5)]
     pub gazetteer_rate: f64,
-    /// Quotes per training step
-    #[arg(long, default_value_t = 32)]
-    pub train_batch: usize,
     /// Skip bad lines in the data files (reported) instead of refusing them
     #[arg(long)]
     pub skip_bad: bool,
@@ -110,6 +108,30 @@ pub fn read_data(path: &Path, labels: &Labels, skip_bad: bool) -> anyhow::Result
     })
 }
 
+/// Reads the training files as one data set: its path names them all
+/// (joined by " + ") and its sha256 is that of their concatenation.
+fn read_train(paths: &[PathBuf], labels: &Labels, skip_bad: bool) -> anyhow::Result<Dataset> {
+    if let [one] = paths {
+        return read_data(one, labels, skip_bad);
+    }
+    let mut quotes = Vec::new();
+    for path in paths {
+        quotes.extend(read_data(path, labels, skip_bad)?.quotes);
+    }
+    let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    Ok(Dataset {
+        path: PathBuf::from(
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" + "),
+        ),
+        sha256: stance::hash::sha256_files(&refs)?,
+        quotes,
+    })
+}
+
 /// Runs `stance train`.
 pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
     if args.out.exists() && !args.force {
@@ -132,7 +154,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
     );
     global.set_threads()?;
     let labels = Labels::default();
-    let train_set = read_data(&args.train, &labels, args.skip_bad)?;
+    let train_set = read_train(&args.train, &labels, args.skip_bad)?;
     let dev_set = read_data(&args.dev, &labels, args.skip_bad)?;
     let test_set = match &args.test {
         Some(p) => Some(read_data(p, &labels, args.skip_bad)?),
@@ -163,8 +185,6 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
         "--gazetteer-rate must be between 0 and 1, is {}",
         args.gazetteer_rate
     );
-    anyhow::ensure!(args.train_batch > 0, "--train-batch must be at least 1");
-    opts.batch_size = args.train_batch;
     opts.gazetteer_rate = args.gazetteer_rate;
     opts.gazetteer = args
         .gazetteer

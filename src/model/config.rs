@@ -101,6 +101,9 @@ pub struct Provenance {
     pub batch_size: usize,
     /// The epoch whose weights were kept.
     pub best_epoch: usize,
+    /// Lower encoder layers run once and cached (frozen whole), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_layers: Option<usize>,
     /// Whether classes were weighted by inverse frequency.
     pub class_weights: bool,
     /// Largest global gradient norm.
@@ -113,9 +116,6 @@ pub struct Provenance {
     pub dev_sha256: String,
     /// Most epochs.
     pub epochs_max: usize,
-    /// Lower encoder layers run once and cached (frozen whole), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cached_layers: Option<usize>,
     /// Epochs run.
     pub epochs_run: usize,
     /// The gazetteer folder sources were drawn from, as given.

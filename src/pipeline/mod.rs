@@ -275,6 +275,9 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
     if matches!(opts.sink, Sink::Stdout) && opts.resume {
         return Err(StanceError::Run("resuming needs an output file"));
     }
+    if let Sink::File(out) = &opts.sink {
+        refuse_output_over_input(&opts.source, out)?;
+    }
     // The range of records this process scores: windows split evenly.
     let needs_count = opts.shard.is_some() || opts.count_total;
     let total = match (&opts.source, needs_count) {
@@ -447,6 +450,45 @@ fn sink_name(sink: &Sink) -> PathBuf {
         Sink::Stdout => PathBuf::from("stdout"),
         Sink::File(p) => p.clone(),
     }
+}
+
+/// Refuses an output that is the input file itself: the same path, or the
+/// same file through `..`, a link, or stdin redirected from it.
+fn refuse_output_over_input(source: &Source, out: &Path) -> Result<()> {
+    let Ok(out_meta) = std::fs::metadata(out) else {
+        // The output does not exist yet: it cannot be the input.
+        return Ok(());
+    };
+    let input_meta = match source {
+        Source::File(p) => std::fs::metadata(p).ok(),
+        Source::Stdin => std::fs::metadata("/dev/stdin").ok(),
+    };
+    let Some(input_meta) = input_meta else {
+        return Ok(());
+    };
+    if same_file(&input_meta, &out_meta) {
+        let how = match source {
+            Source::Stdin => " (stdin is redirected from it)",
+            Source::File(p) if p == out => "",
+            Source::File(_) => " (the same file under another path)",
+        };
+        return Err(StanceError::OutputIsInput {
+            output: out.to_path_buf(),
+            how,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &std::fs::Metadata, _b: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Writes `text` to a temporary file beside `path` and renames it over `path`.

@@ -417,3 +417,38 @@ fn a_source_field_is_read_by_the_default_model_and_carried_through() {
         assert!((a - b).abs() < 1e-5, "{label}: batch {a}, classify {b}");
     }
 }
+
+#[test]
+fn an_output_that_is_the_input_is_refused_and_the_input_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("sub")).unwrap();
+    let input = tmp.path().join("q.txt");
+    let text = quotes(4).join("\n") + "\n";
+    std::fs::write(&input, &text).unwrap();
+    std::os::unix::fs::symlink(&input, tmp.path().join("link.txt")).unwrap();
+    // The same path, the same file through `..` and through a link.
+    for out in ["q.txt", "sub/../q.txt", "link.txt"] {
+        stance(init_model())
+            .current_dir(tmp.path())
+            .args(["batch", "q.txt", "-o", out])
+            .assert()
+            .code(1)
+            .stderr(contains("is the input"));
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "-o {out}");
+    }
+    // stdin redirected from the output file (`stance batch - < q.txt -o q.txt`).
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+        .env_remove("STANCE_MODEL")
+        .env_remove("STANCE_BASE")
+        .current_dir(tmp.path())
+        .arg("--model")
+        .arg(init_model())
+        .args(["batch", "-", "--format", "txt", "-o", "q.txt"])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("stdin is redirected from it"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+}

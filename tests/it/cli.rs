@@ -208,3 +208,44 @@ fn sources_given_to_a_model_trained_without_them_are_explained() {
         .failure()
         .stderr(contains("--with-source").and(contains("trained without sources")));
 }
+
+#[test]
+fn shipped_models_are_one_flag_away() {
+    // `--model accurate` is the MPNet model in models/accurate, `--model
+    // fast` the MiniLM default; both label the guide's example quotes.
+    for name in ["accurate", "fast"] {
+        let mut cmd = assert_cmd::Command::cargo_bin("stance").unwrap();
+        cmd.env_remove("STANCE_MODEL")
+            .env_remove("STANCE_BASE")
+            .current_dir(std::env::temp_dir())
+            .args(["--model", name, "--threads", "2", "classify", "--json"]);
+        for (q, _, _) in SEED_QUOTES {
+            cmd.arg(q);
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        let records = json_lines(&out);
+        let right = records
+            .iter()
+            .zip(SEED_QUOTES)
+            .filter(|(r, (_, speaker, stance))| r["speaker"] == *speaker && r["stance"] == *stance)
+            .count();
+        assert!(
+            right >= 5,
+            "--model {name}: {right} of 6 right: {records:?}"
+        );
+    }
+    let mut cmd = assert_cmd::Command::cargo_bin("stance").unwrap();
+    cmd.env_remove("STANCE_MODEL")
+        .env_remove("STANCE_BASE")
+        .args([
+            "--model",
+            "accurate",
+            "--precision",
+            "int8",
+            "classify",
+            "x",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("int8 is not accurate for MPNet"));
+}
