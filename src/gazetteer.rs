@@ -82,9 +82,12 @@ fn kind_index(kind: &str) -> Option<usize> {
     KINDS.iter().position(|k| *k == kind)
 }
 
-/// Reads a tab-separated file with a header whose first columns are
-/// `columns`; every row must have them, with a known kind.
-fn read_tsv(path: &Path, columns: &[&str]) -> Result<(Vec<(usize, Vec<String>)>, Vec<u8>)> {
+/// Rows of a tab-separated file with their 1-based line numbers.
+type Rows = Vec<(usize, Vec<String>)>;
+
+/// Reads a tab-separated file whose header begins with `columns`; every row
+/// must fill them. Returns the rows and the file's bytes (for the hash).
+fn read_tsv(path: &Path, columns: &[&str]) -> Result<(Rows, Vec<u8>)> {
     let bytes = std::fs::read(path).map_err(|e| StanceError::io(path, e))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| StanceError::Gazetteer {
         path: path.to_path_buf(),
