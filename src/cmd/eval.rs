@@ -20,6 +20,15 @@ pub struct EvalArgs {
     /// it), as `stance extract` does; needs a model trained with sources
     #[arg(long)]
     pub with_source: bool,
+    /// Also record the figures in the model's stance.json under
+    /// metrics.NAME (e.g. old_test), with the file and its sha256
+    #[arg(long, value_name = "NAME")]
+    pub record: Option<String>,
+    /// Also read the held-out names and titles of this gazetteer folder
+    /// (e.g. data/gazetteer) alone as sources and report the share read as
+    /// the right kind of speaker
+    #[arg(long, value_name = "DIR")]
+    pub gazetteer: Option<PathBuf>,
 }
 
 /// Runs `stance eval`.
@@ -50,6 +59,20 @@ pub fn run(global: &GlobalArgs, args: EvalArgs) -> anyhow::Result<u8> {
         model: clf.dir().display().to_string(),
         with_source: if args.with_source { with_source } else { 0 },
     })?;
+    if let Some(dir) = &args.gazetteer {
+        let g = stance::gazetteer::Gazetteer::read(dir)?;
+        let m = stance::train::gazetteer_accuracy(&clf, &g)
+            .context("reading the gazetteer's sources")?;
+        printer.sources(&m)?;
+    }
     printer.flush()?;
+    if let Some(name) = &args.record {
+        let summary = report.summary(
+            Some(args.data.display().to_string()),
+            Some(data.sha256.clone()),
+        );
+        stance::model::config::ModelConfig::record_metrics(clf.dir(), name, summary)
+            .with_context(|| format!("--record {name}"))?;
+    }
     Ok(EXIT_OK)
 }

@@ -253,7 +253,43 @@ pub struct Metrics {
     pub other: BTreeMap<String, SetMetrics>,
 }
 
+/// Names `metrics` uses for its own fields, which a recorded set may not take.
+pub const RESERVED_METRICS: [&str; 6] = [
+    "dev",
+    "dev_uncalibrated",
+    "dev_with_source",
+    "test",
+    "test_with_source",
+    "gazetteer_held_out",
+];
+
 impl ModelConfig {
+    /// Records `metrics` under `name` in the `stance.json` of `dir`,
+    /// rewriting the file atomically (a temporary file renamed over it); the
+    /// weights are not touched.
+    pub fn record_metrics(dir: &Path, name: &str, metrics: SetMetrics) -> Result<()> {
+        if RESERVED_METRICS.contains(&name) || name.is_empty() {
+            return Err(StanceError::setting(
+                "record",
+                "a name other than dev, dev_uncalibrated, dev_with_source, test, test_with_source and gazetteer_held_out",
+                name,
+            ));
+        }
+        let mut config = ModelConfig::read(dir)?;
+        config.metrics.other.insert(name.to_string(), metrics);
+        let path = dir.join(CONFIG_FILE);
+        let text = serde_json::to_string_pretty(&config).map_err(|e| StanceError::BadJson {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| StanceError::io(dir, e))?;
+        std::io::Write::write_all(&mut tmp, format!("{text}\n").as_bytes())
+            .map_err(|e| StanceError::io(tmp.path(), e))?;
+        tmp.persist(&path)
+            .map_err(|e| StanceError::io(&path, e.error))?;
+        Ok(())
+    }
+
     /// Reads `stance.json` from a model directory.
     pub fn read(dir: &Path) -> Result<ModelConfig> {
         let path = dir.join(CONFIG_FILE);

@@ -228,6 +228,17 @@ impl<W: Write> Printer<W> {
         }
     }
 
+    /// Writes how well held-out gazetteer sources were read.
+    pub fn sources(&mut self, m: &crate::model::config::SourceMetrics) -> io::Result<()> {
+        match &mut self.kind {
+            Kind::Table { out, .. } => table::source_line(out, m),
+            Kind::Jsonl { out } => {
+                Self::json_line(out, &serde_json::json!({ "gazetteer_held_out": m }))
+            }
+            Kind::Csv(_) => Err(not_csv()),
+        }
+    }
+
     /// Writes a training run's summary.
     pub fn trained(&mut self, r: &TrainRecord) -> io::Result<()> {
         match &mut self.kind {

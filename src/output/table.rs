@@ -182,6 +182,22 @@ fn f1_line(out: &mut impl Write, what: &str, r: &EvalReport) -> io::Result<()> {
     )
 }
 
+/// How many held-out gazetteer sources were read as the right kind.
+pub(super) fn source_line(
+    out: &mut impl Write,
+    g: &crate::model::config::SourceMetrics,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "held-out gazetteer sources read alone: {} of {} right ({:.4}; government {:.4}, company {:.4})",
+        (g.accuracy * g.n as f64).round() as usize,
+        g.n,
+        g.accuracy,
+        g.government,
+        g.company
+    )
+}
+
 /// The summary `stance train` prints.
 pub(super) fn train_summary(out: &mut impl Write, r: &TrainRecord) -> io::Result<()> {
     writeln!(
@@ -210,16 +226,8 @@ pub(super) fn train_summary(out: &mut impl Write, r: &TrainRecord) -> io::Result
             f1_line(out, set, report)?;
         }
     }
-    if let Some(g) = r.gazetteer_held_out {
-        writeln!(
-            out,
-            "held-out gazetteer sources read alone: {} of {} right ({:.4}; government {:.4}, company {:.4})",
-            (g.accuracy * g.n as f64).round() as usize,
-            g.n,
-            g.accuracy,
-            g.government,
-            g.company
-        )?;
+    if let Some(g) = &r.gazetteer_held_out {
+        source_line(out, g)?;
     }
     writeln!(out, "wrote {}", r.out)
 }

@@ -249,3 +249,58 @@ fn shipped_models_are_one_flag_away() {
         .code(1)
         .stderr(contains("int8 is not accurate for MPNet"));
 }
+
+#[test]
+#[ignore = "slow: reads 2,905 gazetteer sources; scripts/test.sh runs it"]
+fn eval_records_its_figures_and_reads_held_out_gazetteer_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["stance.json", "weights.safetensors"] {
+        std::fs::copy(init_model().join(f), dir.join(f)).unwrap();
+    }
+    let weights = std::fs::read(dir.join("weights.safetensors")).unwrap();
+    let data = crate::common::root().join("tests/fixtures/tiny_dev.jsonl");
+    let out = stance(&dir)
+        .args(["eval", "--record", "mine", "--gazetteer"])
+        .arg(crate::common::root().join("data/gazetteer"))
+        .arg("--data")
+        .arg(&data)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let held_out =
+        stance::gazetteer::Gazetteer::read(&crate::common::root().join("data/gazetteer"))
+            .unwrap()
+            .held_out_sources()
+            .len();
+    assert!(
+        text.contains(&format!("of {held_out} right")),
+        "no gazetteer line: {text}"
+    );
+    let config: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("stance.json")).unwrap()).unwrap();
+    let mine = &config["metrics"]["mine"];
+    assert_eq!(mine["n"], 12);
+    assert_eq!(mine["file"], data.display().to_string());
+    assert!(mine["stance"]["macro_f1"].as_f64().is_some());
+    // The weights are untouched and the model still loads.
+    assert_eq!(
+        std::fs::read(dir.join("weights.safetensors")).unwrap(),
+        weights
+    );
+    stance(&dir)
+        .args(["classify", "We will appeal."])
+        .assert()
+        .success();
+    // A name the config uses for its own figures is refused.
+    stance(&dir)
+        .args(["eval", "--record", "test", "--data"])
+        .arg(&data)
+        .assert()
+        .code(1)
+        .stderr(contains("--record test"));
+}
