@@ -97,6 +97,18 @@ impl RecordReader {
                         })
                     }
                 };
+                for (i, name) in header.iter().enumerate() {
+                    if let Some(j) = header[i + 1..].iter().position(|h| h == name) {
+                        return Err(StanceError::Input {
+                            input: source.to_string(),
+                            why: format!(
+                                "line 1: the header names column \"{name}\" twice (columns {} and {}); each column needs its own name",
+                                i + 1,
+                                i + j + 2
+                            ),
+                        });
+                    }
+                }
                 let text_col =
                     header
                         .iter()
@@ -137,7 +149,7 @@ impl RecordReader {
                         source: e,
                     })
                 }
-                Some(Ok(line)) => match line.text {
+                Some(Ok(line)) => match line.text.map(|t| strip_bom(t, line.number)) {
                     Err(e) => error_record(index, Value::from(number), e),
                     Ok(text) if *format == Format::Txt => {
                         text_record(index, Value::from(number), text, line.number, Map::new())
@@ -167,6 +179,15 @@ impl RecordReader {
         };
         self.next_index += 1;
         Ok(Some(record))
+    }
+}
+
+/// Drops a UTF-8 byte-order mark from the first line, as editors on Windows
+/// write one (the CSV reader drops it itself).
+fn strip_bom(text: String, line: usize) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) if line == 1 => rest.to_string(),
+        _ => text,
     }
 }
 

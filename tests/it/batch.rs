@@ -452,3 +452,46 @@ fn an_output_that_is_the_input_is_refused_and_the_input_kept() {
     assert!(stderr.contains("stdin is redirected from it"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
 }
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_a_duplicate_column_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    // JSONL, TXT and CSV starting with a UTF-8 BOM: record 1 is scored.
+    for (name, body) in [
+        (
+            "b.jsonl",
+            "\u{feff}{\"id\":\"a\",\"text\":\"We will appeal.\"}\n{\"text\":\"We deny it.\"}\n",
+        ),
+        ("b.txt", "\u{feff}We will appeal.\nWe deny it.\n"),
+        (
+            "b.csv",
+            "\u{feff}id,text\na,We will appeal.\nb,We deny it.\n",
+        ),
+    ] {
+        let input = tmp.path().join(name);
+        std::fs::write(&input, body).unwrap();
+        let out = tmp.path().join(format!("{name}.out.jsonl"));
+        stance(init_model())
+            .arg("batch")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let records = read_jsonl(&out);
+        assert_eq!(records.len(), 2, "{name}");
+        assert!(
+            records.iter().all(|r| r.get("error").is_none()),
+            "{name}: {records:?}"
+        );
+    }
+    // A CSV header naming `text` twice is refused, naming both columns.
+    let input = tmp.path().join("dup.csv");
+    std::fs::write(&input, "text,id,text\nWe will appeal.,1,other\n").unwrap();
+    stance(init_model())
+        .arg("batch")
+        .arg(&input)
+        .assert()
+        .code(1)
+        .stderr(contains("names column \"text\" twice (columns 1 and 3)"));
+}
