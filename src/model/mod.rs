@@ -50,9 +50,10 @@ pub struct StanceNet {
     heads: Heads,
     /// The encoder's architecture.
     encoder_config: EncoderConfig,
-    /// The int8 deltas `(q, scale)` of the tuned encoder matrices, by
-    /// variable name, for models stored as [`tuning::Storage::Int8Delta`].
-    deltas: BTreeMap<String, (Tensor, Tensor)>,
+    /// The deltas of the tuned encoder matrices from the base encoder, by
+    /// variable name, for models stored as deltas
+    /// ([`tuning::Storage::delta_bits`]).
+    deltas: BTreeMap<String, weights::Delta>,
 }
 
 impl StanceNet {
@@ -200,18 +201,19 @@ impl StanceNet {
         vars
     }
 
-    /// The int8 deltas of the tuned matrices, by variable name.
-    pub fn deltas(&self) -> &BTreeMap<String, (Tensor, Tensor)> {
+    /// The deltas of the tuned matrices, by variable name.
+    pub fn deltas(&self) -> &BTreeMap<String, weights::Delta> {
         &self.deltas
     }
 
-    /// Rounds every tuned matrix of `mode` to what int8-delta storage keeps:
-    /// `base` holds the matrices' values before training (by name); each
-    /// tuned matrix becomes `base + q * scale` and its delta is kept for
-    /// saving.
-    pub fn round_to_int8_deltas(
+    /// Rounds every tuned matrix of `mode` to what delta storage with `bits`
+    /// keeps: `base` holds the matrices' values before training (by name);
+    /// each tuned matrix becomes base + its quantized delta, and the delta
+    /// is kept for saving.
+    pub fn round_to_deltas(
         &mut self,
         mode: TuneMode,
+        bits: weights::DeltaBits,
         base: &BTreeMap<String, Tensor>,
     ) -> Result<()> {
         for (name, var) in self.tuned_variables(mode) {
@@ -221,15 +223,12 @@ impl StanceNet {
             let Some(base) = base.get(&name) else {
                 return Err(StanceError::Delta {
                     name,
-                    why: "no base value to take its int8 delta from",
+                    why: "no base value to take its delta from",
                 });
             };
-            let (q, scale) = weights::quantize_delta(&(&var - base));
-            tch::no_grad(|| {
-                var.shallow_clone()
-                    .f_copy_(&weights::apply_delta(base, &q, &scale))
-            })?;
-            self.deltas.insert(name, (q, scale));
+            let delta = weights::Delta::quantize(&(&var - base), bits);
+            tch::no_grad(|| var.shallow_clone().f_copy_(&delta.apply(base)))?;
+            self.deltas.insert(name, delta);
         }
         Ok(())
     }

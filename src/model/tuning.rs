@@ -20,8 +20,9 @@ pub enum TuneMode {
     Top2,
     /// The top encoder layer whole and the heads; every layer below is
     /// frozen whole (no biases or LayerNorms tuned), so training runs the
-    /// lower layers once and caches their output. The mode for large
-    /// encoders (MPNet: ~7 MB of int8 deltas).
+    /// lower layers once and caches their output. Its matrices are stored as
+    /// int4 deltas from the base encoder. The mode for large encoders
+    /// (MPNet: ~4 MB).
     Upper,
     /// The heads and the whole encoder: a complete checkpoint (~90 MB).
     Full,
@@ -40,6 +41,22 @@ pub enum Storage {
     /// scale per row; everything else as f32. Training rounds the matrices
     /// to what is stored before calibration, as for f16.
     Int8Delta,
+    /// As [`Storage::Int8Delta`] with 4-bit codes and one f32 scale per 64
+    /// columns of a row (a matrix whose columns do not split so is kept as
+    /// int8): half the size.
+    Int4Delta,
+}
+
+impl Storage {
+    /// The bits of the deltas this storage keeps, if it keeps deltas.
+    pub fn delta_bits(self) -> Option<crate::model::weights::DeltaBits> {
+        use crate::model::weights::DeltaBits;
+        match self {
+            Storage::Int8Delta => Some(DeltaBits::Eight),
+            Storage::Int4Delta => Some(DeltaBits::Four),
+            Storage::F32 | Storage::F16 => None,
+        }
+    }
 }
 
 /// The optimizer group of a tuned variable: each has its own learning rate
@@ -102,7 +119,8 @@ impl TuneMode {
     pub fn storage(self) -> Storage {
         match self {
             TuneMode::Top => Storage::F16,
-            TuneMode::Top2 | TuneMode::Upper => Storage::Int8Delta,
+            TuneMode::Top2 => Storage::Int8Delta,
+            TuneMode::Upper => Storage::Int4Delta,
             _ => Storage::F32,
         }
     }

@@ -261,8 +261,8 @@ pub fn train(
     let net = StanceNet::for_config(device, &base.config, &config)?;
     let (_, unused) = encoder::weight_names(&base.config);
     weights::load_into(&net.vs.variables(), &base.weights_path(), unused)?;
-    // The base values of the matrices int8-delta storage keeps as deltas.
-    let base_matrices: BTreeMap<String, Tensor> = if opts.tune.storage() == Storage::Int8Delta {
+    // The base values of the matrices delta storage keeps as deltas.
+    let base_matrices: BTreeMap<String, Tensor> = if opts.tune.storage().delta_bits().is_some() {
         net.tuned_variables(opts.tune)
             .into_iter()
             .filter(|(name, _)| tuning::is_encoder_matrix(name))
@@ -561,9 +561,12 @@ pub fn train(
             }
             Ok(())
         })?,
-        Storage::Int8Delta => clf
-            .net_mut()
-            .round_to_int8_deltas(opts.tune, &base_matrices)?,
+        Storage::Int8Delta | Storage::Int4Delta => {
+            if let Some(bits) = opts.tune.storage().delta_bits() {
+                clf.net_mut()
+                    .round_to_deltas(opts.tune, bits, &base_matrices)?
+            }
+        }
         Storage::F32 => {}
     }
 

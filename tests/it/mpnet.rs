@@ -132,18 +132,10 @@ fn mpnet_bf16_stays_close_to_f32_and_int8_is_refused() {
 #[ignore = "slow: an MPNet training run; scripts/test.sh runs it"]
 fn upper_tuning_caches_lower_layers_and_reads_the_gazetteer() {
     use stance::gazetteer::Gazetteer;
-    use stance::io::labeled::Dataset;
-    use stance::model::config::{Labels, ModelConfig, TuneMode};
+    use stance::model::config::{ModelConfig, TuneMode};
     use stance::train::{TrainData, TrainOptions};
     tch::set_num_threads(2);
-    let labels = Labels::default();
-    let fixture = |n: &str| crate::common::root().join("tests/fixtures").join(n);
-    let t = Dataset::read(&fixture("tiny_train.jsonl"), &labels, false)
-        .unwrap()
-        .0;
-    let d = Dataset::read(&fixture("tiny_dev.jsonl"), &labels, false)
-        .unwrap()
-        .0;
+    let (t, d) = crate::common::tiny_data();
     let gazetteer = Gazetteer::read(&crate::common::root().join("data/gazetteer")).unwrap();
     let held_out = gazetteer.held_out_sources().len();
     let mut opts = TrainOptions::for_mode(TuneMode::Upper);
@@ -166,17 +158,34 @@ fn upper_tuning_caches_lower_layers_and_reads_the_gazetteer() {
     let config = ModelConfig::read(&dir).unwrap();
     let training = config.training.as_ref().unwrap();
     // Eleven of the twelve layers were run once and cached; only the top
-    // layer and the heads were trained and stored (int8 deltas).
+    // layer and the heads were trained and stored.
     assert_eq!(training.cached_layers, Some(11));
     assert!(training.gazetteer_sha256.is_some());
     assert!(
         config.source_input,
         "a gazetteer makes the model read sources"
     );
-    let size = std::fs::metadata(dir.join("weights.safetensors"))
-        .unwrap()
-        .len();
-    assert!(size < 10_000_000, "weights are {size} bytes");
+    // The six matrices of the top layer are int4 deltas (two codes a byte,
+    // a scale per 64 columns), which keeps the model under 5 MB.
+    let weights = dir.join("weights.safetensors");
+    let tensors = tch::Tensor::read_safetensors(&weights).unwrap();
+    let packed: Vec<&(String, tch::Tensor)> = tensors
+        .iter()
+        .filter(|(n, _)| n.ends_with(".delta4"))
+        .collect();
+    assert_eq!(
+        packed.len(),
+        6,
+        "{:?}",
+        tensors.iter().map(|t| &t.0).collect::<Vec<_>>()
+    );
+    for (name, q) in &packed {
+        assert!(name.starts_with("encoder.layer.11."), "{name}");
+        assert_eq!(q.kind(), tch::Kind::Uint8, "{name}");
+    }
+    assert!(!tensors.iter().any(|(n, _)| n.ends_with(".delta")));
+    let size = std::fs::metadata(&weights).unwrap().len();
+    assert!(size < 5_000_000, "weights are {size} bytes");
     let g = config.metrics.gazetteer_held_out.unwrap();
     assert_eq!(g.n, held_out);
     // The stored model, loaded through the fast path, is the one trained
