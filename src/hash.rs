@@ -7,17 +7,7 @@ use std::path::Path;
 
 /// The sha256 of a file as lowercase hex.
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut file = std::fs::File::open(path).map_err(|e| StanceError::io(path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf).map_err(|e| StanceError::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex(&hasher.finalize()))
+    sha256_files(&[path])
 }
 
 /// The sha256 of several files read one after another (what `cat a b |

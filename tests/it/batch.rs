@@ -14,6 +14,13 @@ fn read_jsonl(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// `stance batch INPUT -o OUTPUT` with the untrained test model.
+fn batch(input: &Path, output: &Path) -> assert_cmd::Command {
+    let mut cmd = stance(init_model());
+    cmd.arg("batch").arg(input).arg("-o").arg(output);
+    cmd
+}
+
 fn quotes(n: usize) -> Vec<String> {
     let parts = [
         "The ministry said the operator had failed to protect customer data",
@@ -125,13 +132,7 @@ fn batch_scores_equal_classify_scores() {
     let input = tmp.path().join("in.txt");
     std::fs::write(&input, qs.join("\n") + "\n").unwrap();
     let out = tmp.path().join("out.jsonl");
-    stance(init_model())
-        .arg("batch")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    batch(&input, &out).assert().success();
     let batch = read_jsonl(&out);
     assert_eq!(batch.len(), qs.len());
     for (i, q) in qs.iter().enumerate().step_by(3) {
@@ -167,13 +168,7 @@ fn csv_with_quoted_commas_and_newlines_keeps_columns_and_order() {
     )
     .unwrap();
     let out = tmp.path().join("out.jsonl");
-    stance(init_model())
-        .arg("batch")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(3);
+    batch(&input, &out).assert().code(3);
     let recs = read_jsonl(&out);
     assert_eq!(recs.len(), 4);
     assert_eq!(recs[0]["id"], "q1");
@@ -188,13 +183,7 @@ fn csv_with_quoted_commas_and_newlines_keeps_columns_and_order() {
     assert_eq!(recs[3]["id"], "q4");
     // CSV out: header plus one row per record, carried columns kept.
     let out_csv = tmp.path().join("out.csv");
-    stance(init_model())
-        .arg("batch")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out_csv)
-        .assert()
-        .code(3);
+    batch(&input, &out_csv).assert().code(3);
     let mut reader = csv::Reader::from_path(&out_csv).unwrap();
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(&header[..4], ["id", "outlet", "speaker", "speaker_score"]);
@@ -214,13 +203,7 @@ fn stdin_to_stdout_equals_file_to_file() {
     let input = tmp.path().join("in.jsonl");
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
     let out = tmp.path().join("out.jsonl");
-    stance(init_model())
-        .arg("batch")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    batch(&input, &out).assert().success();
     let piped = stance(init_model())
         .args(["batch", "-", "--quiet"])
         .write_stdin(lines.join("\n") + "\n")
@@ -471,13 +454,7 @@ fn a_byte_order_mark_is_accepted_and_a_duplicate_column_refused() {
         let input = tmp.path().join(name);
         std::fs::write(&input, body).unwrap();
         let out = tmp.path().join(format!("{name}.out.jsonl"));
-        stance(init_model())
-            .arg("batch")
-            .arg(&input)
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .success();
+        batch(&input, &out).assert().success();
         let records = read_jsonl(&out);
         assert_eq!(records.len(), 2, "{name}");
         assert!(

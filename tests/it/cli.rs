@@ -1,7 +1,7 @@
 //! The command line as a user runs it: classify, init, eval, data check,
 //! and the bad-input cases of the contract.
 
-use crate::common::{init_model, stance, SEED_QUOTES};
+use crate::common::{init_model, stance, success_stdout, SEED_QUOTES};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
@@ -52,14 +52,11 @@ fn classify_json_follows_the_contract() {
 
 #[test]
 fn classify_prints_a_table_with_both_labels() {
-    let out = stance(init_model())
-        .args(["classify", SEED_QUOTES[4].0])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = success_stdout(
+        stance(init_model())
+            .args(["classify", SEED_QUOTES[4].0])
+            .assert(),
+    );
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].contains("speaker") && lines[0].contains("stance"));
     assert!(lines[1].contains("We remain committed"));
@@ -261,17 +258,14 @@ fn eval_records_its_figures_and_reads_held_out_gazetteer_names() {
     }
     let weights = std::fs::read(dir.join("weights.safetensors")).unwrap();
     let data = crate::common::root().join("tests/fixtures/tiny_dev.jsonl");
-    let out = stance(&dir)
-        .args(["eval", "--record", "mine", "--gazetteer"])
-        .arg(crate::common::root().join("data/gazetteer"))
-        .arg("--data")
-        .arg(&data)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = success_stdout(
+        stance(&dir)
+            .args(["eval", "--record", "mine", "--gazetteer"])
+            .arg(crate::common::root().join("data/gazetteer"))
+            .arg("--data")
+            .arg(&data)
+            .assert(),
+    );
     let held_out =
         stance::gazetteer::Gazetteer::read(&crate::common::root().join("data/gazetteer"))
             .unwrap()

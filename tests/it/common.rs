@@ -16,18 +16,41 @@ pub fn base_dir() -> PathBuf {
     root().join("models/base/all-minilm-l6-v2")
 }
 
-/// A model directory with untrained heads (seed 7), made once per test binary.
+/// A model directory with untrained heads (seed 7) on the MiniLM base, made
+/// once per test binary.
 pub fn init_model() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
+    init_once(&DIR, &base_dir())
+}
+
+/// A model directory with untrained heads (seed 7) on the base in `base`,
+/// made the first time `cell` is asked.
+fn init_once(cell: &'static OnceLock<tempfile::TempDir>, base: &Path) -> &'static Path {
+    cell.get_or_init(|| {
         let tmp = tempfile::tempdir().expect("temp dir");
-        stance::model::init_model_dir(&tmp.path().join("m"), Some(&base_dir()), 7, false)
+        stance::model::init_model_dir(&tmp.path().join("m"), Some(base), 7, false)
             .expect("init model dir");
         tmp
     })
     .path()
     .join("m")
     .leak()
+}
+
+/// A file of `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// The tiny labeled train and dev fixtures, read with the default labels.
+pub fn tiny_data() -> (stance::io::labeled::Dataset, stance::io::labeled::Dataset) {
+    let labels = stance::model::config::Labels::default();
+    let read = |name: &str| {
+        stance::io::labeled::Dataset::read(&fixture(name), &labels, false)
+            .expect("tiny fixture")
+            .0
+    };
+    (read("tiny_train.jsonl"), read("tiny_dev.jsonl"))
 }
 
 /// The `stance` binary, run with the given model directory and a clean
@@ -41,6 +64,11 @@ pub fn stance(model: &Path) -> Command {
         .arg("--threads")
         .arg("2");
     cmd
+}
+
+/// The standard output of a run that must succeed, as text.
+pub fn success_stdout(run: assert_cmd::assert::Assert) -> String {
+    String::from_utf8(run.success().get_output().stdout.clone()).expect("stdout is UTF-8")
 }
 
 /// The six statements of the labeling guide's example table, with labels.
@@ -62,13 +90,5 @@ pub fn mpnet_base_dir() -> PathBuf {
 /// once per test binary.
 pub fn init_mpnet_model() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        stance::model::init_model_dir(&tmp.path().join("m"), Some(&mpnet_base_dir()), 7, false)
-            .expect("init MPNet model dir");
-        tmp
-    })
-    .path()
-    .join("m")
-    .leak()
+    init_once(&DIR, &mpnet_base_dir())
 }

@@ -3,7 +3,7 @@
 //! default model is clearly right; and the bad inputs: an empty article,
 //! one without statements, invalid UTF-8, and a 100,000-word article.
 
-use crate::common::{root, stance};
+use crate::common::{root, stance, success_stdout};
 use predicates::str::contains;
 use serde_json::Value;
 use stance::text::extract::{extract, SourceKind, Statement};
@@ -215,15 +215,12 @@ fn cli_json_gives_every_field_and_the_clear_labels() {
 
 #[test]
 fn cli_readable_output_has_blocks_and_a_summary() {
-    let out = stance(&default_model())
-        .arg("extract")
-        .arg(articles().join("straight-quotes.txt"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = success_stdout(
+        stance(&default_model())
+            .arg("extract")
+            .arg(articles().join("straight-quotes.txt"))
+            .assert(),
+    );
     assert!(out.contains("[1] chars 195..282"), "{out}");
     assert!(out.contains("source:  the regulator (government)"), "{out}");
     assert!(
@@ -389,15 +386,12 @@ fn a_100000_word_paragraph_with_an_unclosed_quote_or_no_punctuation_finishes() {
 fn a_bare_name_is_read_as_the_article_named_it() {
     let text = "Vantor, a cybersecurity firm, said it would close its Dallas office.\n\n\
                 Vantor denied that its software had ever sent customer data abroad.\n";
-    let out = stance(&default_model())
-        .args(["extract", "-"])
-        .write_stdin(text)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = success_stdout(
+        stance(&default_model())
+            .args(["extract", "-"])
+            .write_stdin(text)
+            .assert(),
+    );
     let second = out.split("[2]").nth(1).unwrap();
     assert!(second.contains("source:  Vantor (company)"), "{out}");
     assert!(

@@ -2,16 +2,12 @@
 //! that loads and scores; seeds make runs repeatable; bad data is refused
 //! with its line.
 
-use crate::common::{base_dir, root, stance};
+use crate::common::{base_dir, fixture, stance, tiny_data};
 use predicates::str::contains;
 use stance::io::labeled::Dataset;
 use stance::model::config::{Labels, ModelConfig, TuneMode};
 use stance::train::{TrainData, TrainOptions, TrainOutcome};
 use stance::{Classifier, LoadOptions};
-
-fn fixture(name: &str) -> std::path::PathBuf {
-    root().join("tests/fixtures").join(name)
-}
 
 fn tiny_options(seed: u64) -> TrainOptions {
     let mut opts = TrainOptions::for_mode(TuneMode::Light);
@@ -34,17 +30,6 @@ fn load_saved(dir: &std::path::Path) -> Classifier {
         },
     )
     .unwrap()
-}
-
-fn tiny_data() -> (Dataset, Dataset) {
-    let labels = Labels::default();
-    let t = Dataset::read(&fixture("tiny_train.jsonl"), &labels, false)
-        .unwrap()
-        .0;
-    let d = Dataset::read(&fixture("tiny_dev.jsonl"), &labels, false)
-        .unwrap()
-        .0;
-    (t, d)
 }
 
 /// Trains on `t`, choosing the epoch by `d`, without a test set or progress.
