@@ -208,6 +208,14 @@ pub enum StanceError {
         /// How they are the same (e.g. " (through a link)"), or empty.
         how: &'static str,
     },
+    /// Another batch run is writing the same output.
+    #[error("{}: another stance batch run{holder} is writing this output; wait for it to end, or choose another output file", output.display())]
+    Busy {
+        /// The output file.
+        output: PathBuf,
+        /// Which process holds it (" (process 123)"), or empty.
+        holder: String,
+    },
 }
 
 impl StanceError {

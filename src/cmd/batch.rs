@@ -91,6 +91,16 @@ pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
     };
     let summary = run_batch(&clf, &opts, &Bar::records(show))
         .with_context(|| format!("batch run over {} failed", args.input))?;
+    if summary.already_complete {
+        if !args.quiet {
+            eprintln!(
+                "stance batch: {} is already complete ({} records); nothing to do",
+                args.output.as_deref().unwrap_or("the output"),
+                summary.resumed_from
+            );
+        }
+        return Ok(EXIT_OK);
+    }
     if !args.quiet {
         let rate = summary.scored as f64 / summary.seconds.max(1e-9);
         let resumed = if summary.resumed_from > 0 {

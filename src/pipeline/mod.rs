@@ -17,10 +17,16 @@ use crate::output::Printer;
 use crate::progress::Progress;
 use crate::text::tokenize::{QuoteTokenizer, Tokenized};
 use serde::{Deserialize, Serialize};
-use std::io::{BufRead, Seek, Write};
+use sha2::Sha256;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver};
+use std::thread::JoinHandle;
 use std::time::Instant;
+
+mod resume;
+pub use resume::{partial_path, progress_path};
+use resume::{Counting, Opened, OutputFile, ProgressRecord};
 
 /// Where records come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,28 +108,8 @@ pub struct RunSummary {
     pub resumed_from: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
-}
-
-/// Progress kept beside the output, so `--resume` knows where whole
-/// windows end. Written atomically after every window.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-struct ProgressRecord {
-    input: String,
-    format: String,
-    window: usize,
-    shard: Option<Shard>,
-    records: usize,
-    bytes: u64,
-}
-
-/// The progress file of an output.
-pub fn progress_path(output: &Path) -> PathBuf {
-    let mut name = output
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".progress");
-    output.with_file_name(name)
+    /// `--resume` found the output complete: nothing was done.
+    pub already_complete: bool,
 }
 
 /// A window of records and their tokens (`None` for bad records).
@@ -166,7 +152,8 @@ pub fn count_records(path: &Path, format: Format) -> Result<usize> {
 /// Starts the reader thread: skips to `start`, then sends windows of
 /// records `[start, end)` with their tokens, cut at multiples of `window`.
 /// With `sources`, a record's string field `source` (who made the quote) is
-/// tokenized as a second segment.
+/// tokenized as a second segment. The thread returns how many records it
+/// sent.
 fn spawn_reader(
     mut reader: RecordReader,
     tokenizer: QuoteTokenizer,
@@ -174,9 +161,10 @@ fn spawn_reader(
     start: usize,
     end: Option<usize>,
     window: usize,
-) -> Receiver<Result<Window>> {
+) -> (Receiver<Result<Window>>, JoinHandle<usize>) {
     let (tx, rx) = sync_channel::<Result<Window>>(2);
-    std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
+        let mut sent = 0usize;
         let mut current = Window {
             records: Vec::with_capacity(window),
             tokens: Vec::with_capacity(window),
@@ -187,7 +175,7 @@ fn spawn_reader(
                 Ok(None) => break,
                 Err(e) => {
                     let _ = tx.send(Err(e));
-                    return;
+                    return sent;
                 }
             };
             if rec.index < start {
@@ -205,7 +193,7 @@ fn spawn_reader(
                     Ok(tok) => Some(tok),
                     Err(e) => {
                         let _ = tx.send(Err(e));
-                        return;
+                        return sent;
                     }
                 },
                 Err(_) => None,
@@ -221,40 +209,25 @@ fn spawn_reader(
                         tokens: Vec::with_capacity(window),
                     },
                 );
+                sent += full.records.len();
                 if tx.send(Ok(full)).is_err() {
-                    return;
+                    return sent;
                 }
             }
         }
         if !current.records.is_empty() {
+            sent += current.records.len();
             let _ = tx.send(Ok(current));
         }
+        sent
     });
-    rx
+    (rx, handle)
 }
 
 /// Whether results written to `sink` are CSV (an output file ending in
 /// `.csv`) rather than JSON lines.
 pub fn writes_csv(sink: &Sink) -> bool {
     matches!(sink, Sink::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
-}
-
-/// A writer that counts the bytes it accepts.
-struct Counting<W: Write> {
-    inner: W,
-    bytes: u64,
-}
-
-impl<W: Write> Write for Counting<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// Runs the classifier over a whole input, reporting to `progress`; see the
@@ -304,72 +277,50 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
         .filter(|h| *h != "text" && *h != "id")
         .cloned()
         .collect();
-    let progress_id = ProgressRecord {
-        input: source.clone(),
-        format: format!("{format:?}"),
-        window: opts.window,
-        shard: opts.shard,
-        records: 0,
-        bytes: 0,
-    };
-
-    // Open the output, truncated to the last whole window when resuming.
-    let mut done = 0usize;
-    let mut bytes = 0u64;
-    let out: Box<dyn Write> = match &opts.sink {
-        Sink::Stdout => Box::new(std::io::stdout()),
+    // The output: a locked partial file renamed into place at the end, or
+    // stdout. With --resume, the complete windows of the partial file are
+    // kept once its progress record is checked.
+    let mut output = match &opts.sink {
+        Sink::Stdout => None,
         Sink::File(path) => {
-            let progress_file = progress_path(path);
-            let mut file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .read(true)
-                .write(true)
-                .open(path)
-                .map_err(|e| StanceError::io(path, e))?;
-            if opts.resume {
-                if let Ok(text) = std::fs::read_to_string(&progress_file) {
-                    let p: ProgressRecord =
-                        serde_json::from_str(&text).map_err(|e| StanceError::BadJson {
-                            path: progress_file.clone(),
-                            message: format!("cannot resume: {e}"),
-                        })?;
-                    let same = ProgressRecord {
-                        records: p.records,
-                        bytes: p.bytes,
-                        ..progress_id.clone()
-                    };
-                    if p != same {
-                        return Err(StanceError::Resume {
-                            output: path.clone(),
-                            why: format!(
-                                "{} was written for input {} (format {}, window {}, shard {:?}); start over without resuming",
-                                progress_file.display(), p.input, p.format, p.window, p.shard
-                            ),
-                        });
-                    }
-                    done = p.records;
-                    bytes = p.bytes;
-                } else if file.metadata().map(|m| m.len()).unwrap_or(0) > 0 {
-                    return Err(StanceError::Resume {
-                        output: path.clone(),
-                        why: format!(
-                            "it has no progress file {}: it is complete, or was not written by stance batch; start over without resuming",
-                            progress_file.display()
-                        ),
-                    });
+            let format_name = format!("{format:?}");
+            let record = match &opts.source {
+                Source::File(input) => {
+                    ProgressRecord::start(input, format_name, opts.window, opts.shard)?
+                }
+                Source::Stdin if opts.resume => {
+                    return Err(StanceError::Run(
+                        "resuming needs an input file: stdin cannot be checked against the progress record",
+                    ))
+                }
+                Source::Stdin => ProgressRecord::unchecked(&source, format_name, opts.window),
+            };
+            match OutputFile::open(path, record, opts.resume)? {
+                Opened::Writing(file) => Some(file),
+                Opened::Complete { records } => {
+                    return Ok(RunSummary {
+                        already_complete: true,
+                        resumed_from: records,
+                        seconds: started.elapsed().as_secs_f64(),
+                        ..Default::default()
+                    })
                 }
             }
-            file.set_len(bytes).map_err(|e| StanceError::io(path, e))?;
-            file.seek(std::io::SeekFrom::Start(bytes))
-                .map_err(|e| StanceError::io(path, e))?;
-            Box::new(file)
         }
     };
-    let out = Counting {
-        inner: std::io::BufWriter::with_capacity(1 << 16, out),
-        bytes,
+    let mut done = output.as_ref().map_or(0, |o| o.done);
+    let out: Box<dyn Write> = match &output {
+        Some(file) => Box::new(file.writer()?),
+        None => Box::new(std::io::stdout()),
     };
+    let (bytes, hasher) = output
+        .as_ref()
+        .map_or((0, Sha256::default()), |o| (o.bytes, o.hasher.clone()));
+    let out = Counting::new(
+        std::io::BufWriter::with_capacity(1 << 16, out),
+        bytes,
+        hasher,
+    );
     let sink = sink_name(&opts.sink);
     let write_error = |e| StanceError::io(&sink, e);
     let mut printer = if writes_csv(&opts.sink) {
@@ -382,7 +333,7 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
         total.map(|t| (end.unwrap_or(t) - start) as u64),
         done as u64,
     );
-    let rx = spawn_reader(
+    let (rx, reader) = spawn_reader(
         reader,
         clf.tokenizer().clone(),
         clf.reads_sources(),
@@ -423,24 +374,28 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
         printer.flush().map_err(write_error)?;
         summary.records += window.records.len();
         done += window.records.len();
-        if let Sink::File(path) = &opts.sink {
-            let p = ProgressRecord {
-                records: done,
-                bytes: printer.get_ref().bytes,
-                ..progress_id.clone()
-            };
-            let text = serde_json::to_string(&p).map_err(|e| StanceError::BadJson {
-                path: progress_path(path),
-                message: e.to_string(),
-            })?;
-            write_atomic(&progress_path(path), &text)?;
+        if let Some(file) = output.as_mut() {
+            let counted = printer.get_ref();
+            file.window_done(done, counted.bytes, &counted.hasher)?;
         }
         progress.advance(window.records.len() as u64);
     }
-    progress.finish();
-    if let Sink::File(path) = &opts.sink {
-        let _ = std::fs::remove_file(progress_path(path));
+    // The run is complete only if the reader read to the end and every
+    // record it sent was written.
+    let sent = reader.join().map_err(|_| {
+        StanceError::Run("the reader thread stopped unexpectedly; the output is left incomplete")
+    })?;
+    if sent != summary.records {
+        return Err(StanceError::Run(
+            "records read and records written differ; the output is left incomplete",
+        ));
     }
+    printer.flush().map_err(write_error)?;
+    if let Some(file) = output.take() {
+        let counted = printer.get_ref();
+        file.finish(done, counted.bytes, &counted.hasher)?;
+    }
+    progress.finish();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -489,18 +444,4 @@ fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn same_file(_a: &std::fs::Metadata, _b: &std::fs::Metadata) -> bool {
     false
-}
-
-/// Writes `text` to a temporary file beside `path` and renames it over `path`.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| StanceError::io(&dir, e))?;
-    tmp.write_all(text.as_bytes())
-        .map_err(|e| StanceError::io(path, e))?;
-    tmp.persist(path)
-        .map_err(|e| StanceError::io(path, e.error))?;
-    Ok(())
 }

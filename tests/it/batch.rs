@@ -272,49 +272,152 @@ fn killed_run_resumes_to_identical_output() {
 
     let out = tmp.path().join("out.jsonl");
     let progress = tmp.path().join("out.jsonl.progress");
-    let bin = assert_cmd::cargo::cargo_bin("stance");
-    let mut child = std::process::Command::new(bin)
-        .args(["--model"])
-        .arg(init_model())
-        .args(["--threads", "2", "batch", "--window", "40", "--quiet"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .spawn()
-        .unwrap();
+    // An older output stays as it is until the new one is complete.
+    std::fs::write(&out, "older results\n").unwrap();
+    let mut child = spawn_batch(&input, &out, 40);
     // Kill it (SIGKILL) once some windows are written, well before the end.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let done = std::fs::read_to_string(&progress)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-            .and_then(|v| v["records"].as_u64())
-            .unwrap_or(0);
-        if done >= 120 || std::time::Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_for_records(&progress, 120);
     child.kill().unwrap();
     child.wait().unwrap();
-    let partial = std::fs::read(&out).unwrap();
+    let partial = std::fs::read(tmp.path().join("out.jsonl.partial")).unwrap();
     assert!(
         partial.len() < std::fs::read(&whole).unwrap().len(),
         "killed before the end"
     );
-    stance(init_model())
-        .args(["batch", "--window", "40", "--resume"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "older results\n");
+    let resume = || {
+        let mut cmd = stance(init_model());
+        cmd.args(["batch", "--window", "40", "--resume"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&out);
+        cmd
+    };
+    resume()
         .assert()
         .success()
         .stderr(contains("resumed after"));
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
-    assert!(
-        !progress.exists(),
-        "the progress file is removed when the run completes"
-    );
+    assert!(!tmp.path().join("out.jsonl.partial").exists());
+    // The progress record stays, marked complete: a requeued task that
+    // resumes again succeeds without redoing anything.
+    let record: Value = serde_json::from_str(&std::fs::read_to_string(&progress).unwrap()).unwrap();
+    assert_eq!(record["complete"], true);
+    assert_eq!(record["records"], 1200);
+    resume()
+        .assert()
+        .success()
+        .stderr(contains("is already complete (1200 records)"));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
+    // A complete output that was changed since is not called complete.
+    std::fs::write(&out, "edited\n").unwrap();
+    resume()
+        .assert()
+        .code(1)
+        .stderr(contains("is missing or not those bytes"));
+}
+
+/// Starts `stance batch INPUT -o OUT --window W --quiet` in the background.
+fn spawn_batch(input: &Path, out: &Path, window: usize) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+        .args(["--model"])
+        .arg(init_model())
+        .args(["--threads", "1", "batch", "--quiet", "--window"])
+        .arg(window.to_string())
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .spawn()
+        .unwrap()
+}
+
+/// Waits (up to a minute) until the progress record says `n` records are
+/// complete.
+fn wait_for_records(progress: &Path, n: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let done = std::fs::read_to_string(progress)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .and_then(|v| v["records"].as_u64())
+            .unwrap_or(0);
+        if done >= n || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+#[ignore = "slow: a long input or whole test sets; scripts/test.sh runs it"]
+fn resume_refuses_progress_that_no_longer_fits_and_a_second_writer_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.txt");
+    std::fs::write(&input, quotes(800).join("\n") + "\n").unwrap();
+    let out = tmp.path().join("out.jsonl");
+    let progress = tmp.path().join("out.jsonl.progress");
+    let mut child = spawn_batch(&input, &out, 20);
+    wait_for_records(&progress, 40);
+    // While it runs, a second run on the same output is refused and names
+    // the process that holds it.
+    batch(&input, &out)
+        .assert()
+        .code(1)
+        .stderr(contains("another stance batch run (process"))
+        .stderr(contains(&format!("{}", child.id())));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let resume = || {
+        let mut cmd = stance(init_model());
+        cmd.args(["batch", "--window", "20", "--resume"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&out);
+        cmd
+    };
+    // The partial output deleted, its progress left: refused, not padded.
+    let partial = tmp.path().join("out.jsonl.partial");
+    let kept = std::fs::read(&partial).unwrap();
+    std::fs::remove_file(&partial).unwrap();
+    resume()
+        .assert()
+        .code(1)
+        .stderr(contains("holds 0 bytes"))
+        .stderr(contains("run without --resume to start over"));
+    // The partial output edited: refused.
+    let mut edited = kept.clone();
+    edited[5] ^= 1;
+    std::fs::write(&partial, &edited).unwrap();
+    resume()
+        .assert()
+        .code(1)
+        .stderr(contains("are not the ones"));
+    // The input grown: refused, saying how.
+    std::fs::write(&partial, &kept).unwrap();
+    let size = std::fs::metadata(&input).unwrap().len();
+    std::fs::write(&input, quotes(801).join("\n") + "\n").unwrap();
+    resume()
+        .assert()
+        .code(1)
+        .stderr(contains(&format!("the input was {size} bytes and is now")));
+}
+
+#[test]
+fn a_failed_run_leaves_an_existing_output_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out.jsonl");
+    std::fs::write(&out, "older results\n").unwrap();
+    // The input is a directory.
+    let folder = tmp.path().join("quotes.txt");
+    std::fs::create_dir(&folder).unwrap();
+    batch(&folder, &out).assert().code(1);
+    // The input is a CSV without a text column.
+    let csv = tmp.path().join("in.csv");
+    std::fs::write(&csv, "id,body\n1,We deny it.\n").unwrap();
+    batch(&csv, &out).assert().code(1);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "older results\n");
+    assert!(!tmp.path().join("out.jsonl.partial").exists());
+    assert!(!tmp.path().join("out.jsonl.progress").exists());
 }
 
 #[test]
