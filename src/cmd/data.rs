@@ -3,6 +3,7 @@
 use super::{GlobalArgs, EXIT_OK};
 use clap::{Args, Subcommand};
 use stance::labels::Labels;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `stance data`.
@@ -33,21 +34,23 @@ pub fn run(_global: &GlobalArgs, args: DataArgs) -> anyhow::Result<u8> {
     for p in &report.problems {
         eprintln!("{p}");
     }
+    let mut out = std::io::stdout().lock();
     let total: usize = report.per_file.iter().map(|(_, n)| n).sum();
-    println!("{:<24} records", "file");
+    writeln!(out, "{:<24} records", "file")?;
     for (path, n) in &report.per_file {
-        println!("{:<24} {n}", path.display());
+        writeln!(out, "{:<24} {n}", path.display())?;
     }
-    println!("{total} records, {} disputes", report.disputes);
-    println!("{:<24} {:>6}  per file", "speaker/stance", "total");
+    writeln!(out, "{total} records, {} disputes", report.disputes)?;
+    writeln!(out, "{:<24} {:>6}  per file", "speaker/stance", "total")?;
     for ((sp, st), counts) in &report.cells {
         let name = format!("{}/{}", labels.speaker[*sp], labels.stance[*st]);
         let all: usize = counts.iter().sum();
         let split: Vec<String> = counts.iter().map(|c| c.to_string()).collect();
-        println!("{name:<24} {all:>6}  {}", split.join(" / "));
+        writeln!(out, "{name:<24} {all:>6}  {}", split.join(" / "))?;
     }
     if report.problems.is_empty() {
-        println!("ok: no problems");
+        writeln!(out, "ok: no problems")?;
+        out.flush()?;
         Ok(EXIT_OK)
     } else {
         anyhow::bail!(

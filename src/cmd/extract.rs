@@ -26,7 +26,8 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> anyhow::Result<u8> {
         if global.json {
             eprintln!("stance: no statements found in {name}");
         } else {
-            println!("no statements found in {name}");
+            use std::io::Write;
+            writeln!(std::io::stdout(), "no statements found in {name}")?;
         }
         return Ok(EXIT_OK);
     }

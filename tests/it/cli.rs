@@ -298,3 +298,37 @@ fn eval_records_its_figures_and_reads_held_out_gazetteer_names() {
         .code(1)
         .stderr(contains("--record test"));
 }
+
+/// Every command whose standard output cannot be written (a full disk)
+/// says so and exits 1, without a panic.
+#[test]
+fn a_full_disk_on_stdout_is_a_clean_error_for_every_command() {
+    let root = crate::common::root();
+    let data = root.join("tests/fixtures/tiny_dev.jsonl");
+    let article = root.join("../shared/seed-article.txt");
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["classify".into(), "We deny it.".into()],
+        vec!["eval".into(), "--data".into(), data.clone().into()],
+        vec!["data".into(), "check".into(), data.clone().into()],
+        vec!["batch".into(), data.clone().into()],
+        vec!["extract".into(), article.into()],
+    ];
+    for args in runs {
+        let Ok(full) = std::fs::File::create("/dev/full") else {
+            return; // not on Linux
+        };
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+            .arg("--model")
+            .arg(init_model())
+            .args(&args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
