@@ -364,6 +364,11 @@ fn the_shipped_models_keep_their_published_figures() {
         ),
     ];
     for (dir, base, floors) in models {
+        // A shipped model stays a few MB over its base.
+        let size = std::fs::metadata(root.join(dir).join("weights.safetensors"))
+            .unwrap()
+            .len();
+        assert!(size < 5_000_000, "{dir} weights are {size} bytes");
         let clf = Classifier::load(
             &root.join(dir),
             &LoadOptions {
