@@ -208,6 +208,12 @@ pub enum StanceError {
         /// How they are the same (e.g. " (through a link)"), or empty.
         how: &'static str,
     },
+    /// `--force` would replace something that is not a model directory.
+    #[error("{} exists and is not a model directory (it has no stance.json); --force replaces only a model directory: choose another --out, or move it away", path.display())]
+    NotAModelDir {
+        /// The path.
+        path: PathBuf,
+    },
     /// Another batch run is writing the same output.
     #[error("{}: another stance batch run{holder} is writing this output; wait for it to end, or choose another output file", output.display())]
     Busy {

@@ -28,7 +28,8 @@ pub struct ClassMetrics {
 pub struct HeadMetrics {
     /// Share of quotes labelled right.
     pub accuracy: f64,
-    /// Unweighted mean of the per-class F1.
+    /// Unweighted mean of the per-class F1 over the classes present (in
+    /// the data or in the predictions).
     pub macro_f1: f64,
     /// Expected calibration error of the top label's probability.
     pub ece: f64,
@@ -38,6 +39,10 @@ pub struct HeadMetrics {
     pub confusion: Vec<Vec<usize>>,
     /// Number of quotes.
     pub n: usize,
+    /// Labels no quote of the data has, left out of macro-F1 unless
+    /// predicted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<String>,
 }
 
 /// The confusion matrix (rows true, columns predicted) of `n` classes.
@@ -96,13 +101,27 @@ pub fn head_metrics(truth: &[usize], probs: &[Vec<f64>], labels: &[String]) -> H
     let total = truth.len();
     let correct: Vec<bool> = truth.iter().zip(&predicted).map(|(t, p)| t == p).collect();
     let confidence: Vec<f64> = probs.iter().zip(&predicted).map(|(p, &k)| p[k]).collect();
+    // A class neither in the data nor predicted says nothing about the
+    // model: macro-F1 averages over the others.
+    let present: Vec<f64> = classes
+        .iter()
+        .zip(predicted_count.iter())
+        .filter(|(c, &p)| c.support > 0 || p > 0)
+        .map(|(c, _)| c.f1)
+        .collect();
+    let absent = classes
+        .iter()
+        .filter(|c| c.support == 0)
+        .map(|c| c.label.clone())
+        .collect();
     HeadMetrics {
         accuracy: ratio(m.diag().sum() as f64, total as f64),
-        macro_f1: classes.iter().map(|c| c.f1).sum::<f64>() / n.max(1) as f64,
+        macro_f1: present.iter().sum::<f64>() / present.len().max(1) as f64,
         ece: ece(&confidence, &correct),
         classes,
         confusion: m.outer_iter().map(|row| row.to_vec()).collect(),
         n: total,
+        absent,
     }
 }
 
@@ -163,6 +182,25 @@ mod tests {
         assert!((m.macro_f1 - macro_f1).abs() < 1e-12);
         // All confidences 0.9 in one bin, accuracy 6/9: ECE = |0.9 - 2/3|.
         assert!((m.ece - (0.9 - 6.0 / 9.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_class_the_data_lacks_is_named_and_left_out_of_macro_f1() {
+        let labels: Vec<String> = ["denial", "allegation", "commitment"]
+            .map(String::from)
+            .to_vec();
+        // No commitment in the data, all right: macro-F1 1, not 0.667.
+        let m = head_metrics(
+            &[0, 1, 1],
+            &[one_hot(0, 3), one_hot(1, 3), one_hot(1, 3)],
+            &labels,
+        );
+        assert_eq!(m.absent, ["commitment"]);
+        assert!((m.macro_f1 - 1.0).abs() < 1e-12);
+        // Predicted although absent: it counts, with F1 0.
+        let m = head_metrics(&[0, 1], &[one_hot(0, 3), one_hot(2, 3)], &labels);
+        assert_eq!(m.absent, ["commitment"]);
+        assert!((m.macro_f1 - 1.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]

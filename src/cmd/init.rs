@@ -14,7 +14,7 @@ pub struct InitArgs {
     /// Seed of the heads' random initialisation
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Replace OUT if it exists
+    /// Replace OUT if it is a model directory (has stance.json) or empty
     #[arg(long)]
     pub force: bool,
 }

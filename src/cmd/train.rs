@@ -81,7 +81,8 @@ pub struct TrainArgs {
     /// Skip bad lines in the data files (reported) instead of refusing them
     #[arg(long)]
     pub skip_bad: bool,
-    /// Replace OUT if it exists (only once the new model is complete)
+    /// Replace OUT if it is a model directory (has stance.json) or empty,
+    /// only once the new model is complete
     #[arg(long)]
     pub force: bool,
     /// No progress bar

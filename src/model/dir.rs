@@ -112,6 +112,16 @@ pub fn save_model_dir(
             path: out.to_path_buf(),
         });
     }
+    // --force replaces a model directory (or an empty folder), never
+    // anything else that happens to have the name.
+    if out.exists() && !out.join(CONFIG_FILE).is_file() {
+        let empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
+        if !empty {
+            return Err(StanceError::NotAModelDir {
+                path: out.to_path_buf(),
+            });
+        }
+    }
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -135,6 +135,13 @@ fn head_block(out: &mut impl Write, head: Head, m: &HeadMetrics) -> io::Result<(
         m.macro_f1,
         m.ece
     )?;
+    if !m.absent.is_empty() {
+        writeln!(
+            out,
+            "  no quote in the data is {}: macro-F1 is over the labels present",
+            m.absent.join(" or ")
+        )?;
+    }
     writeln!(
         out,
         "  {:<12} {:>9} {:>9} {:>9} {:>8}",

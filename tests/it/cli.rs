@@ -332,3 +332,32 @@ fn a_full_disk_on_stdout_is_a_clean_error_for_every_command() {
         );
     }
 }
+
+#[test]
+fn init_force_replaces_a_model_directory_but_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = tmp.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::write(notes.join("plan.txt"), "keep me").unwrap();
+    let init = |out: &std::path::Path| {
+        let mut cmd = assert_cmd::Command::cargo_bin("stance").unwrap();
+        cmd.env_remove("STANCE_MODEL")
+            .arg("--base")
+            .arg(crate::common::base_dir())
+            .args(["init", "--force", "--out"])
+            .arg(out);
+        cmd
+    };
+    init(&notes)
+        .assert()
+        .code(1)
+        .stderr(contains("is not a model directory"));
+    assert_eq!(
+        std::fs::read_to_string(notes.join("plan.txt")).unwrap(),
+        "keep me"
+    );
+    let model = tmp.path().join("m");
+    init(&model).assert().success();
+    init(&model).assert().success();
+    assert!(model.join("stance.json").is_file());
+}
