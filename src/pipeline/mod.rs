@@ -296,7 +296,7 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
                 Source::Stdin => ProgressRecord::unchecked(&source, format_name, opts.window),
             };
             match OutputFile::open(path, record, opts.resume)? {
-                Opened::Writing(file) => Some(file),
+                Opened::Writing(file) => Some(*file),
                 Opened::Complete { records } => {
                     return Ok(RunSummary {
                         already_complete: true,

@@ -232,7 +232,7 @@ impl<W: Write> Write for Counting<W> {
 /// How an output file was opened.
 pub(super) enum Opened {
     /// Ready to write, from record `done` on.
-    Writing(OutputFile),
+    Writing(Box<OutputFile>),
     /// `--resume` found the output complete and unchanged: nothing to do.
     Complete {
         /// Records in the output.
@@ -409,7 +409,7 @@ impl OutputFile {
             let empty = opened.hasher.clone();
             opened.window_done(0, 0, &empty)?;
         }
-        Ok(Opened::Writing(opened))
+        Ok(Opened::Writing(Box::new(opened)))
     }
 
     /// A handle that writes to the partial file from where the run goes on.

@@ -364,7 +364,7 @@ fn resume_refuses_progress_that_no_longer_fits_and_a_second_writer_is_refused() 
         .assert()
         .code(1)
         .stderr(contains("another stance batch run (process"))
-        .stderr(contains(&format!("{}", child.id())));
+        .stderr(contains(format!("{}", child.id())));
     child.kill().unwrap();
     child.wait().unwrap();
     let resume = || {
@@ -399,7 +399,7 @@ fn resume_refuses_progress_that_no_longer_fits_and_a_second_writer_is_refused() 
     resume()
         .assert()
         .code(1)
-        .stderr(contains(&format!("the input was {size} bytes and is now")));
+        .stderr(contains(format!("the input was {size} bytes and is now")));
 }
 
 #[test]
