@@ -41,8 +41,11 @@ impl Format {
 pub struct InputRecord {
     /// 0-based record number in the input.
     pub index: usize,
-    /// The record's id: the input's `id`, or the 1-based record number.
+    /// The record's id: the input's `id` as given (any JSON value but
+    /// null), or the 1-based record number.
     pub id: Value,
+    /// The 1-based line the record starts on (0 when unknown).
+    pub line: usize,
     /// The quote, or what is wrong with the record (with its line).
     pub text: std::result::Result<String, RecordError>,
     /// Other fields, carried to the output untouched.
@@ -150,7 +153,7 @@ impl RecordReader {
                     })
                 }
                 Some(Ok(line)) => match line.text.map(|t| strip_bom(t, line.number)) {
-                    Err(e) => error_record(index, Value::from(number), e),
+                    Err(e) => error_record(index, Value::from(number), line.number, e),
                     Ok(text) if *format == Format::Txt => {
                         text_record(index, Value::from(number), text, line.number, Map::new())
                     }
@@ -168,6 +171,7 @@ impl RecordReader {
                         error_record(
                             index,
                             Value::from(number),
+                            line as usize,
                             RecordError::MalformedCsv {
                                 line: line as usize,
                                 message: e.to_string(),
@@ -191,10 +195,11 @@ fn strip_bom(text: String, line: usize) -> String {
     }
 }
 
-fn error_record(index: usize, id: Value, error: RecordError) -> InputRecord {
+fn error_record(index: usize, id: Value, line: usize, error: RecordError) -> InputRecord {
     InputRecord {
         index,
         id,
+        line,
         text: Err(error),
         extra: Map::new(),
     }
@@ -215,6 +220,7 @@ fn text_record(
     InputRecord {
         index,
         id,
+        line,
         text,
         extra,
     }
@@ -223,21 +229,21 @@ fn text_record(
 fn json_record(index: usize, line_text: &str, line: usize) -> InputRecord {
     let number = Value::from(index + 1);
     if line_text.trim().is_empty() {
-        return error_record(index, number, RecordError::BlankLine { line });
+        return error_record(index, number, line, RecordError::BlankLine { line });
     }
     let value: Value = match serde_json::from_str(line_text) {
         Ok(v) => v,
         Err(e) => {
             let message = e.to_string();
-            return error_record(index, number, RecordError::NotJson { line, message });
+            return error_record(index, number, line, RecordError::NotJson { line, message });
         }
     };
     let Value::Object(mut obj) = value else {
-        return error_record(index, number, RecordError::NotObject { line });
+        return error_record(index, number, line, RecordError::NotObject { line });
     };
     let id = match obj.remove("id") {
-        Some(v @ (Value::String(_) | Value::Number(_))) => v,
-        Some(_) | None => number,
+        Some(Value::Null) | None => number,
+        Some(v) => v,
     };
     let text = obj.remove("text");
     let extra = obj;
@@ -245,6 +251,7 @@ fn json_record(index: usize, line_text: &str, line: usize) -> InputRecord {
         None => InputRecord {
             index,
             id,
+            line,
             text: Err(RecordError::NoText { line }),
             extra,
         },
@@ -252,6 +259,7 @@ fn json_record(index: usize, line_text: &str, line: usize) -> InputRecord {
         Some(other) => InputRecord {
             index,
             id,
+            line,
             text: Err(RecordError::TextNotString {
                 line,
                 found: kind(&other),
@@ -292,6 +300,7 @@ fn csv_record(
         return error_record(
             index,
             id,
+            line,
             RecordError::FieldCount {
                 line,
                 got: rec.len(),
@@ -307,6 +316,7 @@ fn csv_record(
             return error_record(
                 index,
                 Value::from(index + 1),
+                line,
                 RecordError::ColumnUtf8 {
                     line,
                     column: name.clone(),

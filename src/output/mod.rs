@@ -39,8 +39,44 @@ enum Kind<W: Write> {
 struct CsvOut<W: Write> {
     writer: csv::Writer<W>,
     labels: Labels,
-    /// Input columns carried through, in input order.
-    columns: Vec<String>,
+    carried: CsvCarried,
+}
+
+/// How a CSV output carries the input's other fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvCarried {
+    /// A CSV/TSV input's other columns, in input order, each in a column of
+    /// its own (under its [`records::carried_name`]).
+    Columns(Vec<String>),
+    /// A JSONL input's other fields, which differ from record to record: one
+    /// `fields` column holding them as a JSON object (empty when none).
+    Fields,
+    /// Nothing to carry (plain-text input).
+    Nothing,
+}
+
+impl CsvCarried {
+    /// The header names of the carried columns.
+    fn header(&self) -> Vec<String> {
+        match self {
+            CsvCarried::Columns(names) => names.clone(),
+            CsvCarried::Fields => vec!["fields".to_string()],
+            CsvCarried::Nothing => Vec::new(),
+        }
+    }
+
+    /// The carried columns' values for one record.
+    fn values(&self, carried: &serde_json::Map<String, Value>) -> Vec<String> {
+        match self {
+            CsvCarried::Columns(names) => names
+                .iter()
+                .map(|k| carried.get(k).map(plain).unwrap_or_default())
+                .collect(),
+            CsvCarried::Fields if carried.is_empty() => vec![String::new()],
+            CsvCarried::Fields => vec![Value::Object(carried.clone()).to_string()],
+            CsvCarried::Nothing => Vec::new(),
+        }
+    }
 }
 
 fn csv_error(e: csv::Error) -> io::Error {
@@ -85,18 +121,29 @@ impl<W: Write> Printer<W> {
         }
     }
 
-    /// A CSV printer for results with `labels` and the carried input
-    /// `columns`; the header is written now when `header`.
+    /// A CSV printer for results with `labels` and the `carried` input
+    /// fields; the header is written now when `header`.
     pub fn csv(
         out: W,
         labels: &Labels,
-        columns: Vec<String>,
+        carried: CsvCarried,
         header: bool,
     ) -> io::Result<Printer<W>> {
+        // Carried columns that share a name with a result column are
+        // renamed as in JSON output.
+        let carried = match carried {
+            CsvCarried::Columns(names) => CsvCarried::Columns(
+                names
+                    .iter()
+                    .map(|n| records::carried_name(n, |m| names.iter().any(|k| k == m)))
+                    .collect(),
+            ),
+            other => other,
+        };
         let mut writer = csv::WriterBuilder::new().flexible(false).from_writer(out);
         if header {
             let mut cols = vec!["id".to_string()];
-            cols.extend(columns.iter().cloned());
+            cols.extend(carried.header());
             cols.extend(["speaker", "speaker_score", "stance", "stance_score"].map(String::from));
             cols.extend(labels.speaker.iter().map(|l| format!("p_{l}")));
             cols.extend(labels.stance.iter().map(|l| format!("p_{l}")));
@@ -107,7 +154,7 @@ impl<W: Write> Printer<W> {
             kind: Kind::Csv(Box::new(CsvOut {
                 writer,
                 labels: labels.clone(),
-                columns,
+                carried,
             })),
         })
     }
@@ -149,11 +196,7 @@ impl<W: Write> Printer<W> {
             Kind::Csv(c) => {
                 let p = r.prediction;
                 let mut cols = vec![plain(r.id)];
-                cols.extend(
-                    c.columns
-                        .iter()
-                        .map(|k| r.carried.get(k).map(plain).unwrap_or_default()),
-                );
+                cols.extend(c.carried.values(&r.carried));
                 cols.push(p.speaker.clone());
                 cols.push(p.speaker_score.to_string());
                 cols.push(p.stance.clone());
@@ -188,11 +231,7 @@ impl<W: Write> Printer<W> {
             }
             Kind::Csv(c) => {
                 let mut cols = vec![plain(r.id)];
-                cols.extend(
-                    c.columns
-                        .iter()
-                        .map(|k| r.carried.get(k).map(plain).unwrap_or_default()),
-                );
+                cols.extend(c.carried.values(&r.carried));
                 let n = 4 + c.labels.speaker.len() + c.labels.stance.len() + 1;
                 cols.extend(std::iter::repeat_n(String::new(), n));
                 cols.push(r.error.clone());

@@ -10,25 +10,43 @@ use crate::text::extract::{SourceKind, Statement};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// Input fields carried into an output record, without those named in
-/// `used` (the record's own fields win).
-fn carried(extra: &Map<String, Value>, used: &[&str]) -> Map<String, Value> {
-    extra
-        .iter()
-        .filter(|(k, _)| !used.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-/// The fields a result record always has.
-const RESULT_FIELDS: [&str; 6] = [
+/// Names the output records give fields of their own; an input field with
+/// one of these names is carried under `input_NAME` instead, so that, e.g., a
+/// gold `speaker` stays beside the predicted one.
+const OWN_FIELDS: [&str; 9] = [
     "id",
     "speaker",
     "speaker_score",
     "stance",
     "stance_score",
     "scores",
+    "truncated",
+    "error",
+    "text",
 ];
+
+/// The name input field `name` is carried under in an output record: the
+/// name itself, or `input_` before it (again until it names no output field
+/// and no other field of `extra`) when the output has a field of that name.
+pub fn carried_name(name: &str, is_input_field: impl Fn(&str) -> bool) -> String {
+    let mut carried = name.to_string();
+    if OWN_FIELDS.contains(&name) {
+        carried = format!("input_{carried}");
+        while OWN_FIELDS.contains(&carried.as_str()) || is_input_field(&carried) {
+            carried = format!("input_{carried}");
+        }
+    }
+    carried
+}
+
+/// Input fields carried into an output record, each under its
+/// [`carried_name`].
+fn carried(extra: &Map<String, Value>) -> Map<String, Value> {
+    extra
+        .iter()
+        .map(|(k, v)| (carried_name(k, |n| extra.contains_key(n)), v.clone()))
+        .collect()
+}
 
 /// One quote's result: `id`, the prediction (labels, scores, `truncated`),
 /// carried input fields, and for `classify` the quote itself.
@@ -55,14 +73,10 @@ impl<'a> ResultRecord<'a> {
         extra: &Map<String, Value>,
         text: Option<&'a str>,
     ) -> ResultRecord<'a> {
-        let mut used = RESULT_FIELDS.to_vec();
-        if prediction.truncated {
-            used.push("truncated");
-        }
         ResultRecord {
             id,
             prediction,
-            carried: carried(extra, &used),
+            carried: carried(extra),
             text,
         }
     }
@@ -95,7 +109,7 @@ impl<'a> ErrorRecord<'a> {
         ErrorRecord {
             id,
             error: error.to_string(),
-            carried: carried(extra, &["id", "error"]),
+            carried: carried(extra),
             text,
         }
     }

@@ -13,7 +13,7 @@ use crate::classifier::Classifier;
 use crate::error::{Result, StanceError};
 use crate::io::records::{Format, InputRecord, RecordReader};
 use crate::output::records::{ErrorRecord, ResultRecord};
-use crate::output::Printer;
+use crate::output::{CsvCarried, Printer};
 use crate::progress::Progress;
 use crate::text::tokenize::{QuoteTokenizer, Tokenized};
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,52 @@ pub struct RunSummary {
     pub seconds: f64,
     /// `--resume` found the output complete: nothing was done.
     pub already_complete: bool,
+}
+
+/// Watches the ids of a run for a repeat, to warn once: ids are written as
+/// given, so two records with one id cannot be told apart in the output.
+/// Keeps a 64-bit hash and the line of each id until the first repeat (then
+/// nothing), and at most [`DuplicateIds::LIMIT`] of them.
+struct DuplicateIds {
+    seen: Option<std::collections::HashMap<u64, usize>>,
+}
+
+impl DuplicateIds {
+    /// Ids kept before checking stops (about 300 MB at most).
+    const LIMIT: usize = 10_000_000;
+
+    fn new() -> DuplicateIds {
+        DuplicateIds {
+            seen: Some(Default::default()),
+        }
+    }
+
+    /// The warning for `rec` when its id is the first repeat of the run.
+    fn check(&mut self, rec: &InputRecord, source: &str) -> Option<String> {
+        use std::hash::{Hash, Hasher};
+        let seen = self.seen.as_mut()?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        rec.id.to_string().hash(&mut h);
+        match seen.entry(h.finish()) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = *first.get();
+                self.seen = None;
+                Some(format!(
+                    "stance: {source}: warning: id {} is on line {first} and again on line {}; \
+                     ids are written as given, so these results share an id \
+                     (further repeats are not reported)",
+                    rec.id, rec.line
+                ))
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(rec.line);
+                if seen.len() >= Self::LIMIT {
+                    self.seen = None;
+                }
+                None
+            }
+        }
+    }
 }
 
 /// A window of records and their tokens (`None` for bad records).
@@ -271,12 +317,18 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
     };
     let source = source_name(&opts.source);
     let reader = RecordReader::new(open_input(&opts.source)?, format, &source)?;
-    let extra_columns: Vec<String> = reader
-        .header()
-        .iter()
-        .filter(|h| *h != "text" && *h != "id")
-        .cloned()
-        .collect();
+    let carried = match format {
+        Format::Csv | Format::Tsv => CsvCarried::Columns(
+            reader
+                .header()
+                .iter()
+                .filter(|h| *h != "text" && *h != "id")
+                .cloned()
+                .collect(),
+        ),
+        Format::Jsonl => CsvCarried::Fields,
+        Format::Txt => CsvCarried::Nothing,
+    };
     // The output: a locked partial file renamed into place at the end, or
     // stdout. With --resume, the complete windows of the partial file are
     // kept once its progress record is checked.
@@ -324,7 +376,7 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
     let sink = sink_name(&opts.sink);
     let write_error = |e| StanceError::io(&sink, e);
     let mut printer = if writes_csv(&opts.sink) {
-        Printer::csv(out, &clf.config().labels, extra_columns, done == 0).map_err(write_error)?
+        Printer::csv(out, &clf.config().labels, carried, done == 0).map_err(write_error)?
     } else {
         Printer::jsonl(out)
     };
@@ -345,8 +397,14 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
         resumed_from: done,
         ..Default::default()
     };
+    let mut ids = DuplicateIds::new();
     for window in rx {
         let window = window?;
+        for rec in &window.records {
+            if let Some(warning) = ids.check(rec, &source) {
+                progress.note(&warning);
+            }
+        }
         let good: Vec<Tokenized> = window.tokens.iter().flatten().cloned().collect();
         let mut scores = clf.score(&good)?.into_iter();
         for (rec, tok) in window.records.iter().zip(&window.tokens) {

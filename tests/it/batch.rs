@@ -575,3 +575,116 @@ fn a_byte_order_mark_is_accepted_and_a_duplicate_column_refused() {
         .code(1)
         .stderr(contains("names column \"text\" twice (columns 1 and 3)"));
 }
+
+#[test]
+fn input_fields_named_like_result_fields_are_carried_apart_in_jsonl_and_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Gold labels and an `error` column beside the text, as a user comparing
+    // gold and predicted labels would have them.
+    let input = tmp.path().join("gold.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"q1\",\"text\":\"We deny every claim in the report.\",\"speaker\":\"company\",\"stance\":\"denial\",\"error\":\"none\",\"scores\":[1]}\n\
+         {\"id\":\"q2\",\"text\":\"The ministry will publish its findings.\",\"source\":\"wire\"}\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out.jsonl");
+    batch(&input, &out).assert().success();
+    let recs = read_jsonl(&out);
+    assert_eq!(recs[0]["input_speaker"], "company");
+    assert_eq!(recs[0]["input_stance"], "denial");
+    assert_eq!(recs[0]["input_error"], "none");
+    assert_eq!(recs[0]["input_scores"], serde_json::json!([1]));
+    // The predictions are the model's, and a scored record has no error.
+    assert!(recs[0].get("error").is_none(), "{:?}", recs[0]);
+    assert!(recs[0]["scores"]["speaker"].is_object());
+    let speaker = recs[0]["speaker"].as_str().unwrap();
+    let p = recs[0]["scores"]["speaker"][speaker].as_f64().unwrap();
+    assert_eq!(p, recs[0]["speaker_score"].as_f64().unwrap());
+
+    // JSONL in, CSV out: the other fields travel as one JSON column.
+    let out_csv = tmp.path().join("out.csv");
+    batch(&input, &out_csv).assert().success();
+    let mut rows = csv::Reader::from_path(&out_csv).unwrap();
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.unwrap()).collect();
+    let fields: Value = serde_json::from_str(&rows[0][col("fields")]).unwrap();
+    assert_eq!(fields["input_speaker"], "company");
+    assert_eq!(fields["input_error"], "none");
+    assert_eq!(&rows[0][col("error")], "");
+    let fields: Value = serde_json::from_str(&rows[1][col("fields")]).unwrap();
+    assert_eq!(fields, serde_json::json!({"source": "wire"}));
+
+    // CSV in, CSV out: a gold column keeps its own column under a new name,
+    // and a column already called input_speaker is not overwritten.
+    let input = tmp.path().join("gold.csv");
+    std::fs::write(
+        &input,
+        "id,speaker,text,input_speaker,error\nq1,company,We deny every claim.,note,none\n",
+    )
+    .unwrap();
+    let out_csv = tmp.path().join("gold.out.csv");
+    batch(&input, &out_csv).assert().success();
+    let mut rows = csv::Reader::from_path(&out_csv).unwrap();
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    let row = rows.records().next().unwrap().unwrap();
+    let get = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
+    assert_eq!(get("input_input_speaker"), "company");
+    assert_eq!(get("input_speaker"), "note");
+    assert_eq!(get("input_error"), "none");
+    assert_eq!(get("error"), "");
+    assert!(["government", "company"].contains(&get("speaker")));
+    assert_eq!(
+        header.iter().filter(|h| *h == "speaker").count(),
+        1,
+        "{header:?}"
+    );
+}
+
+#[test]
+fn any_json_id_is_kept_and_a_repeated_id_is_reported_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("ids.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":{\"doc\":7,\"para\":2},\"text\":\"We deny it.\"}\n\
+         {\"id\":\"a\",\"text\":\"We will appeal.\"}\n\
+         {\"id\":[1,2],\"text\":\"The agency fined the firm.\"}\n\
+         {\"id\":\"a\",\"text\":\"The firm misled investors.\"}\n\
+         {\"id\":\"a\",\"text\":\"We will cooperate.\"}\n\
+         {\"id\":null,\"text\":\"We reject the findings.\"}\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out.jsonl");
+    let run = batch(&input, &out)
+        .assert()
+        .success()
+        .stderr(contains("id \"a\" is on line 2 and again on line 4"));
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert_eq!(stderr.matches("again on line").count(), 1, "{stderr}");
+    let ids: Vec<Value> = read_jsonl(&out).iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            serde_json::json!({"doc": 7, "para": 2}),
+            Value::from("a"),
+            serde_json::json!([1, 2]),
+            Value::from("a"),
+            Value::from("a"),
+            Value::from(6),
+        ]
+    );
+    // Unique ids: no warning.
+    let input = tmp.path().join("unique.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":1,\"text\":\"We deny it.\"}\n{\"text\":\"We will appeal.\"}\n",
+    )
+    .unwrap();
+    let run = batch(&input, &tmp.path().join("u.jsonl"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
