@@ -20,6 +20,8 @@ pub struct KnownBase {
     pub sha256: &'static str,
     /// sha256 of `tokenizer.json`.
     pub tokenizer_sha256: &'static str,
+    /// sha256 of `config.json`.
+    pub config_sha256: &'static str,
     /// Its architecture.
     pub architecture: Architecture,
 }
@@ -30,6 +32,7 @@ pub const MINILM: KnownBase = KnownBase {
     dir_name: "all-minilm-l6-v2",
     sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
     tokenizer_sha256: "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    config_sha256: "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
     architecture: Architecture::Bert,
 };
 
@@ -39,6 +42,7 @@ pub const MPNET: KnownBase = KnownBase {
     dir_name: "all-mpnet-base-v2",
     sha256: "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
     tokenizer_sha256: "b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842",
+    config_sha256: "d46a3e04ded82bba22528424480697d394eeda6a27484e08c5bb2bdf5906cfa0",
     architecture: Architecture::Mpnet,
 };
 
@@ -124,8 +128,24 @@ impl BaseEncoder {
         let want_model = expected.map_or(known.sha256, |b| b.sha256.as_str());
         let want_tok = expected.map_or(known.tokenizer_sha256, |b| b.tokenizer_sha256.as_str());
         let name = expected.map_or(known.name.to_string(), |b| b.name.clone());
+        // The config fixes the encoder's shape (layers, heads, sizes): an
+        // edited one would load the same weights into another network. A
+        // model made before configs were hashed names a known base, whose
+        // config is known.
+        let want_config = match expected {
+            Some(b) => b.config_sha256.clone().or_else(|| {
+                KNOWN_BASES
+                    .iter()
+                    .find(|k| k.name == b.name)
+                    .map(|k| k.config_sha256.to_string())
+            }),
+            None => Some(known.config_sha256.to_string()),
+        };
         check_hash(dir, "model.safetensors", want_model)?;
         check_hash(dir, "tokenizer.json", want_tok)?;
+        if let Some(want) = &want_config {
+            check_hash(dir, "config.json", want)?;
+        }
         Ok(BaseEncoder {
             dir: dir.to_path_buf(),
             config,
@@ -133,6 +153,7 @@ impl BaseEncoder {
                 name,
                 sha256: want_model.to_string(),
                 tokenizer_sha256: want_tok.to_string(),
+                config_sha256: want_config,
             },
         })
     }

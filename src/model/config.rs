@@ -35,6 +35,10 @@ pub struct BaseInfo {
     pub sha256: String,
     /// sha256 of the base `tokenizer.json`.
     pub tokenizer_sha256: String,
+    /// sha256 of the base `config.json` (absent in models made before it
+    /// was recorded: the known base's is checked then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_sha256: Option<String>,
 }
 
 /// The contents of `stance.json`.

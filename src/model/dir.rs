@@ -81,6 +81,26 @@ pub fn load(
         loaded.extend(weights::load_into(&vars, &base.weights_path(), unused)?.names);
     }
     let tuned = weights::load_into(&vars, &weights_path, &[])?;
+    // The weights file must hold everything its tuning mode stores: a file
+    // short of some would leave those variables at the base encoder's
+    // values, a different model than the one trained.
+    let from_file: BTreeSet<&str> = tuned.names.iter().map(String::as_str).collect();
+    let mut absent: Vec<&String> = vars
+        .keys()
+        .filter(|k| net.is_tuned(k, config.tuning) && !from_file.contains(k.as_str()))
+        .collect();
+    absent.sort();
+    if let Some(first) = absent.first() {
+        return Err(StanceError::BadWeights {
+            path: weights_path,
+            message: format!(
+                "{} says the model tunes '{}', but {} of the tensors that mode stores are not in this file, e.g. '{first}'; the weights and the config do not belong together",
+                dir.join(CONFIG_FILE).display(),
+                config.tuning.name(),
+                absent.len()
+            ),
+        });
+    }
     loaded.extend(tuned.names);
     net.deltas = tuned.deltas;
     let missing: Vec<&String> = vars.keys().filter(|k| !loaded.contains(*k)).collect();

@@ -189,6 +189,71 @@ fn a_different_base_encoder_is_refused() {
 }
 
 #[test]
+fn an_edited_base_config_is_refused() {
+    // Same weights and tokenizer, but a config.json that says 4 layers: the
+    // encoder would load two layers short and change every prediction.
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    std::fs::create_dir(&base).unwrap();
+    for f in ["tokenizer.json", "model.safetensors", "vocab.txt"] {
+        std::os::unix::fs::symlink(base_dir().join(f), base.join(f)).unwrap();
+    }
+    let config = std::fs::read_to_string(base_dir().join("config.json")).unwrap();
+    assert!(config.contains("\"num_hidden_layers\": 6"));
+    std::fs::write(
+        base.join("config.json"),
+        config.replace("\"num_hidden_layers\": 6", "\"num_hidden_layers\": 4"),
+    )
+    .unwrap();
+    let err = Classifier::load(
+        init_model(),
+        &LoadOptions {
+            base_dir: Some(base),
+            ..Default::default()
+        },
+    )
+    .err()
+    .expect("must fail")
+    .to_string();
+    assert!(
+        err.contains("config.json") && err.contains("sha256"),
+        "{err}"
+    );
+}
+
+#[test]
+fn weights_short_of_what_the_tuning_mode_stores_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    stance::model::init_model_dir(&dir, Some(&base_dir()), 1, false).unwrap();
+    // An untrained model stores only the heads; a config edited to say
+    // `top2` (which also stores the top two layers, norms and biases) must
+    // not load with the base encoder's values in their place.
+    let weights = dir.join(WEIGHTS_FILE);
+    let names: Vec<String> = Tensor::read_safetensors(&weights)
+        .unwrap()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert!(names.iter().all(|n| n.contains("_head.")), "{names:?}");
+    load(&dir).expect("the heads-only model loads");
+    let mut config = ModelConfig::read(&dir).unwrap();
+    config.tuning = stance::model::tuning::TuneMode::Top2;
+    config.weights_sha256 = stance::hash::sha256_file(&weights).unwrap();
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        serde_json::to_string(&config).unwrap(),
+    )
+    .unwrap();
+    let err = load(&dir).err().expect("must fail").to_string();
+    assert!(
+        err.contains("tunes 'top2'")
+            && err.contains("74 of the tensors that mode stores are not in this file"),
+        "{err}"
+    );
+}
+
+#[test]
 fn long_quote_is_truncated_and_flagged() {
     let clf = load(init_model()).unwrap();
     let long = "The agency said the firm misled investors about its reserves. ".repeat(2000);
