@@ -276,7 +276,7 @@ impl Classifier {
         let mut good_idx = Vec::new();
         for (i, &(text, source)) in quotes.iter().enumerate() {
             results.push(Err(RecordError::BlankQuote));
-            if !text.trim().is_empty() {
+            if !crate::text::is_blank(text) {
                 good.push(self.tokenize_attributed(text, source)?);
                 good_idx.push(i);
             }

@@ -182,7 +182,7 @@ fn parse_line(
         }
     };
     let quote = field("text")?;
-    if quote.trim().is_empty() {
+    if crate::text::is_blank(&quote) {
         return Err("field \"text\" is empty".into());
     }
     let label = |name: &str, allowed: &[String]| -> std::result::Result<usize, String> {

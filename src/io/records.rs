@@ -212,7 +212,7 @@ fn text_record(
     line: usize,
     extra: Map<String, Value>,
 ) -> InputRecord {
-    let text = if text.trim().is_empty() {
+    let text = if crate::text::is_blank(&text) {
         Err(RecordError::BlankText { line })
     } else {
         Ok(text)

@@ -12,9 +12,23 @@ use std::io::{self, Write};
 /// Widest quote excerpt shown in the table.
 const QUOTE_WIDTH: usize = 70;
 
-/// The first `width` characters of `text` on one line, with "..." if cut.
+/// `text` safe to send to a terminal: control characters (an escape
+/// sequence's ESC, a bell, a carriage return) shown as U+FFFD, and invisible
+/// format characters (direction overrides, zero-width spaces) dropped.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            c if c.is_control() => Some('\u{FFFD}'),
+            c if crate::text::is_invisible(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// The first `width` characters of `text` on one line, with "..." if cut;
+/// nothing in it drives a terminal (see [`printable`]).
 pub fn excerpt(text: &str, width: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat: String = printable(&text.split_whitespace().collect::<Vec<_>>().join(" "));
     if flat.chars().count() <= width {
         flat
     } else {
@@ -43,6 +57,7 @@ pub(super) fn result_row(
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
+    let id = printable(&id);
     match result {
         Ok(p) => writeln!(
             out,
@@ -55,7 +70,7 @@ pub(super) fn result_row(
             excerpt(text, QUOTE_WIDTH),
             if p.truncated { " [truncated]" } else { "" }
         ),
-        Err(e) => writeln!(out, "{id:>3}  error: {e}"),
+        Err(e) => writeln!(out, "{id:>3}  error: {}", printable(e)),
     }
 }
 
@@ -73,7 +88,12 @@ pub(super) fn statement_block(out: &mut impl Write, r: &StatementRecord) -> io::
         )?;
     }
     match r.source {
-        Some(source) => writeln!(out, "    source:  {source} ({})", r.source_kind.as_str())?,
+        Some(source) => writeln!(
+            out,
+            "    source:  {} ({})",
+            printable(source),
+            r.source_kind.as_str()
+        )?,
         None => writeln!(out, "    source:  none found")?,
     }
     if let Some(mention) = r.source_mention {
@@ -104,7 +124,7 @@ pub(super) fn statement_block(out: &mut impl Write, r: &StatementRecord) -> io::
         }
         StatementOutcome::Failed { error } => writeln!(out, "    error:   {error}")?,
     }
-    writeln!(out, "    text:    {}", r.flat_text)?;
+    writeln!(out, "    text:    {}", printable(r.flat_text))?;
     writeln!(out)
 }
 

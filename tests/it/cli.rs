@@ -305,7 +305,7 @@ fn eval_records_its_figures_and_reads_held_out_gazetteer_names() {
 fn a_full_disk_on_stdout_is_a_clean_error_for_every_command() {
     let root = crate::common::root();
     let data = root.join("tests/fixtures/tiny_dev.jsonl");
-    let article = root.join("../shared/seed-article.txt");
+    let article = root.join("tests/fixtures/articles/according-to.txt");
     let runs: Vec<Vec<std::ffi::OsString>> = vec![
         vec!["classify".into(), "We deny it.".into()],
         vec!["eval".into(), "--data".into(), data.clone().into()],
@@ -360,4 +360,99 @@ fn init_force_replaces_a_model_directory_but_nothing_else() {
     init(&model).assert().success();
     init(&model).assert().success();
     assert!(model.join("stance.json").is_file());
+}
+
+#[test]
+fn classify_on_stdin_prints_each_line_before_the_next_arrives() {
+    use std::io::{BufRead, Write};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+        .env_remove("STANCE_MODEL")
+        .arg("--model")
+        .arg(init_model())
+        .args(["--threads", "1", "classify", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    // The first result comes while stdin is still open: it cannot have
+    // waited for the end of the input.
+    writeln!(stdin, "We will appeal the ruling.").unwrap();
+    stdin.flush().unwrap();
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(first["id"], 1);
+    assert_eq!(first["text"], "We will appeal the ruling.");
+    writeln!(stdin, "The ministry said the firm misled savers.").unwrap();
+    drop(stdin);
+    let mut second = String::new();
+    stdout.read_line(&mut second).unwrap();
+    let second: serde_json::Value = serde_json::from_str(&second).unwrap();
+    assert_eq!(second["id"], 2);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn classify_stops_early_when_the_reader_goes_and_says_when_stdin_is_empty() {
+    // `| head -1`: the reader closes the pipe after one line; classify ends
+    // cleanly (exit 0) without reading the rest of a large input.
+    let input = "We will appeal the ruling.\n".repeat(200_000);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+        .env_remove("STANCE_MODEL")
+        .arg("--model")
+        .arg(init_model())
+        .args(["--threads", "1", "classify", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        // Fails with a broken pipe once classify has gone.
+        stdin.write_all(input.as_bytes()).is_ok()
+    });
+    {
+        use std::io::BufRead;
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(line.contains("\"id\":1"), "{line}");
+    }
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !writer.join().unwrap(),
+        "classify read the whole input after its reader had gone"
+    );
+
+    stance(init_model())
+        .arg("classify")
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(contains("no quotes on stdin"));
+}
+
+#[test]
+fn control_characters_are_blank_quotes_and_never_reach_the_terminal_raw() {
+    let run = stance(init_model())
+        .arg("classify")
+        .write_stdin("\u{1b}\u{7}\u{0}\n\u{1b}[2J\u{1b}[31mWe will appeal.\u{202e}\n")
+        .assert()
+        .code(3)
+        .stderr(contains("quote 1: empty or blank quote"));
+    let table = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    assert!(
+        !table.chars().any(|c| c.is_control() && c != '\n'),
+        "{table:?}"
+    );
+    assert!(!table.contains('\u{202e}'), "{table:?}");
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[1].contains("error: empty or blank quote"), "{table}");
+    assert!(lines[2].contains("\u{fffd}[31mWe will appeal."), "{table}");
 }
