@@ -216,7 +216,7 @@ fn spawn_reader(
             tokens: Vec::with_capacity(window),
         };
         loop {
-            let rec = match reader.next_record() {
+            let mut rec = match reader.next_record() {
                 Ok(Some(r)) => r,
                 Ok(None) => break,
                 Err(e) => {
@@ -244,6 +244,11 @@ fn spawn_reader(
                 },
                 Err(_) => None,
             };
+            // Only the tokens go on: a window holds no quote text, however
+            // long the quotes.
+            if let Ok(text) = &mut rec.text {
+                *text = String::new();
+            }
             let last_of_window = (rec.index + 1) % window == 0;
             current.records.push(rec);
             current.tokens.push(tokens);

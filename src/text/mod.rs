@@ -25,9 +25,47 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
+/// Bytes of text kept per token of a model's maximum length: far more than
+/// any real text needs to fill it (about 5 bytes a token), so cutting there
+/// leaves what the model reads unchanged while a runaway record (a 10 MB
+/// line) costs no more than a long quote.
+pub const BYTES_PER_TOKEN_KEPT: usize = 256;
+
+/// `text` cut to at most `max_bytes`, at the last white space before the
+/// cut when there is one in the last kilobyte (else at a character
+/// boundary), and whether it was cut.
+pub fn cap(text: &str, max_bytes: usize) -> (&str, bool) {
+    if text.len() <= max_bytes {
+        return (text, false);
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let floor = end.saturating_sub(1024);
+    if let Some(space) = text[floor..end].rfind(char::is_whitespace) {
+        end = floor + space;
+    }
+    (&text[..end], true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cap_cuts_long_text_at_white_space_and_keeps_short_text() {
+        assert_eq!(cap("short", 10), ("short", false));
+        let long = "word ".repeat(1000);
+        let (kept, cut) = cap(&long, 2002);
+        assert!(cut && kept.len() <= 2002 && long.starts_with(kept));
+        assert!(kept.ends_with("word"), "{:?}", &kept[kept.len() - 8..]);
+        // No white space: cut at a character boundary, never inside one.
+        let wide = "é".repeat(100);
+        let (kept, cut) = cap(&wide, 51);
+        assert!(cut);
+        assert_eq!(kept, "é".repeat(25));
+    }
 
     #[test]
     fn blank_means_nothing_visible() {

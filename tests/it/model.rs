@@ -254,6 +254,26 @@ fn weights_short_of_what_the_tuning_mode_stores_are_refused() {
 }
 
 #[test]
+fn a_runaway_quote_is_read_as_its_first_tokens_and_flagged() {
+    // 2 MB of text (no line breaks) is cut before tokenizing, far past the
+    // 256 tokens the model reads: the same tokens as a 40 KB prefix.
+    let clf = load(init_model()).unwrap();
+    let sentence = "The agency said the firm misled investors about its reserves. ";
+    let runaway = sentence.repeat(40_000);
+    let prefix = sentence.repeat(640);
+    assert!(runaway.len() > 2_000_000 && prefix.len() < 64 * 1024);
+    let a = clf.tokenize(&runaway).unwrap();
+    let b = clf.tokenize(&prefix).unwrap();
+    assert_eq!(a.ids, b.ids);
+    assert!(a.truncated && b.truncated);
+    // A quote whose source is runaway too.
+    let out = clf
+        .classify_attributed(&[(prefix.as_str(), Some(runaway.as_str()))])
+        .unwrap();
+    assert!(out[0].as_ref().unwrap().truncated);
+}
+
+#[test]
 fn long_quote_is_truncated_and_flagged() {
     let clf = load(init_model()).unwrap();
     let long = "The agency said the firm misled investors about its reserves. ".repeat(2000);
