@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Side-by-side CPU throughput: stance vs. the same model in Hugging Face
-# transformers (PyTorch fp32) and onnxruntime (fp32 and dynamic int8).
+# transformers (PyTorch fp32 and bf16 autocast) and onnxruntime (fp32 and
+# dynamic int8), every reference sorting quotes by length first as
+# sentence-transformers' encode() does.
 #
 #   benches/compare.sh [N=5000] [THREADS=2]
 #
 # One command does everything: builds stance (scripts/setup.sh) when the binary
 # is missing, installs the pinned Python packages into .venv when they are not
-# importable, writes N quotes drawn from data/*.jsonl, exports the ONNX graphs
-# once (cached in bench-out/onnx/), runs each system in turn with THREADS
-# threads and batches of 32 on the CPU, measures the machine's GEMM peak
-# (benches/reference/peak.py), and prints Markdown tables: quotes/s and ratios,
-# then tokens/s, GFLOP/s and the share of the peak.
+# importable, writes two files of N quotes (news: the length spread of real
+# news quotes, median 26 words with a long tail; corpus: the lengths of
+# data/*.jsonl), exports the ONNX graphs once (cached in bench-out/onnx/),
+# measures the machine's GEMM peak (benches/reference/peak.py), runs each
+# system in turn on each file with THREADS threads and batches of 32 on the
+# CPU, and prints Markdown tables for each file: quotes/s and ratios, then
+# tokens/s, GFLOP/s and the share of the peak, with the CPU and its flags.
 # Everything it writes goes under bench-out/ (git-ignored).
 #
 # stance is timed from outside (date +%s.%N around the whole command), so its
@@ -62,18 +66,43 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 
 # 3. the quotes (rewritten each run: it takes milliseconds and follows data/)
-QUOTES="$OUT/compare-quotes-$N.jsonl"
-$PY "$REF/make_quotes.py" --n "$N" --out "$QUOTES"
+for SET in news corpus; do
+  $PY "$REF/make_quotes.py" --n "$N" --lengths "$SET" --out "$OUT/compare-quotes-$SET-$N.jsonl"
+done
 
 # 4. ONNX graphs (skipped when up to date)
 $PY "$REF/onnx_export.py" --out-dir "$OUT/onnx" 2> "$OUT/onnx-export.log" ||
   { cat "$OUT/onnx-export.log" >&2; exit 1; }
 
-RESULTS="$OUT/compare-results.jsonl"
+# 5. the machine's practical peak (best libtorch GEMM rate, same threads)
+say "measuring the GEMM peak"
+PEAK="$($PY "$REF/peak.py" --threads "$THREADS" 2> "$OUT/peak.log")" ||
+  { cat "$OUT/peak.log" >&2; PEAK='{}'; }
+CPU_MODEL="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+SOCKETS="$(lscpu | sed -n 's/^Socket(s): *//p' | head -1)"
+CORES="$(lscpu | sed -n 's/^Core(s) per socket: *//p' | head -1)"
+TPC="$(lscpu | sed -n 's/^Thread(s) per core: *//p' | head -1)"
+# The flags that decide which kernels libtorch and onnxruntime can use.
+FLAGS="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' ' '\n' |
+  grep -E '^(avx2|fma|avx512f|avx512_bf16|avx512_vnni|avx_vnni|amx_bf16|amx_int8|amx_tile)$' |
+  tr '\n' ' ' || true)"
+VERSION="$("$STANCE" --version 2>/dev/null || echo stance)"
+# bf16 without hardware support is emulated at a few quotes per second (1.5
+# for transformers on a Zen 3 EPYC): skipped there unless BF16=1 asks.
+case " $FLAGS " in
+  *" avx512_bf16 "*|*" amx_bf16 "*) BF16="${BF16:-1}" ;;
+  *) BF16="${BF16:-0}" ;;
+esac
+[ "$BF16" = 1 ] || say "this CPU has no native bf16 (avx512_bf16, amx_bf16): bf16 runs skipped (BF16=1 runs them)"
+
+for SET in news corpus; do
+QUOTES="$OUT/compare-quotes-$SET-$N.jsonl"
+RESULTS="$OUT/compare-results-$SET.jsonl"
 : > "$RESULTS"
 LOAD_AVG="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+say "quote file: $SET lengths ($QUOTES)"
 
-# 5. stance, in f32 and (when the binary has --precision) bf16 and int8
+# 6. stance, in f32 and (when the binary has --precision) bf16 and int8
 run_stance() { # system precision output
   local system="$1" prec="$2" out="$3" flags=(--device cpu --threads "$THREADS")
   [ "$prec" = f32 ] || flags+=(--precision "$prec")
@@ -100,13 +129,13 @@ rec["quotes_per_s"] = round(n / rec["seconds"], 2)
 print(json.dumps(rec))
 PY
 }
-run_stance stance "f32" "$OUT/stance-out.jsonl"
+run_stance stance "f32" "$OUT/stance-$SET-out.jsonl"
 if "$STANCE" batch --help 2>/dev/null | grep -q -- --precision; then
-  run_stance stance-bf16 bf16 "$OUT/stance-bf16-out.jsonl"
-  run_stance stance-int8 int8 "$OUT/stance-int8-out.jsonl"
+  [ "$BF16" != 1 ] || run_stance stance-bf16 bf16 "$OUT/stance-bf16-$SET-out.jsonl"
+  run_stance stance-int8 int8 "$OUT/stance-int8-$SET-out.jsonl"
 fi
 
-# 6. the references
+# 7. the references
 run_ref() { # output script args...
   local out="$1"; shift
   local line
@@ -118,29 +147,23 @@ run_ref() { # output script args...
     say "FAILED: $*"
   fi
 }
-say "running transformers-fp32"
-run_ref "$OUT/ref-transformers-fp32-out.jsonl" "$REF/hf_transformers.py" "$QUOTES"
+for dtype in fp32 bf16; do
+  [ "$dtype" = fp32 ] || [ "$BF16" = 1 ] || continue
+  say "running transformers-$dtype"
+  run_ref "$OUT/ref-transformers-$dtype-$SET-out.jsonl" "$REF/hf_transformers.py" "$QUOTES" --dtype "$dtype"
+done
 say "running onnxruntime-fp32"
-run_ref "$OUT/ref-onnxruntime-fp32-out.jsonl" "$REF/onnx_runtime.py" "$QUOTES" --model "$OUT/onnx/stance-fp32.onnx"
+run_ref "$OUT/ref-onnxruntime-fp32-$SET-out.jsonl" "$REF/onnx_runtime.py" "$QUOTES" --model "$OUT/onnx/stance-fp32.onnx"
 say "running onnxruntime-int8"
-run_ref "$OUT/ref-onnxruntime-int8-out.jsonl" "$REF/onnx_runtime.py" "$QUOTES" --model "$OUT/onnx/stance-int8.onnx"
-
-# 7. the machine's practical peak (best libtorch GEMM rate, same threads)
-say "measuring the GEMM peak"
-PEAK="$($PY "$REF/peak.py" --threads "$THREADS" 2> "$OUT/peak.log")" ||
-  { cat "$OUT/peak.log" >&2; PEAK='{}'; }
+run_ref "$OUT/ref-onnxruntime-int8-$SET-out.jsonl" "$REF/onnx_runtime.py" "$QUOTES" --model "$OUT/onnx/stance-int8.onnx"
 
 # 8. the table
-CPU_MODEL="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
-SOCKETS="$(lscpu | sed -n 's/^Socket(s): *//p' | head -1)"
-CORES="$(lscpu | sed -n 's/^Core(s) per socket: *//p' | head -1)"
-TPC="$(lscpu | sed -n 's/^Thread(s) per core: *//p' | head -1)"
-VERSION="$("$STANCE" --version 2>/dev/null || echo stance)"
 $PY - "$RESULTS" "$N" "$THREADS" "$BATCH" "${CPU_MODEL:-unknown CPU}" "$(nproc)" \
   "$(( ${SOCKETS:-1} * ${CORES:-0} ))" "${TPC:-?}" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-  "$LOAD_AVG" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')" "$VERSION" "$PEAK" <<'PY'
+  "$LOAD_AVG" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')" "$VERSION" "$PEAK" \
+  "$SET" "${FLAGS:-none of avx2/avx512/amx}" "$BF16" <<'PY'
 import json, sys
-results, n, threads, batch, cpu, ncpu, cores, tpc, date, load, load_end, version, peak = sys.argv[1:]
+results, n, threads, batch, cpu, ncpu, cores, tpc, date, load, load_end, version, peak, qset, flags, bf16 = sys.argv[1:]
 peak = json.loads(peak or "{}")
 rows = [json.loads(l) for l in open(results) if l.strip()]
 by = {r["system"]: r for r in rows}
@@ -168,10 +191,14 @@ except Exception:
     versions = ""
 
 print()
-print(f"## stance throughput vs. reference runtimes (CPU, {n} quotes)")
+print(f"## stance throughput vs. reference runtimes (CPU, {n} quotes, {qset} lengths)")
 print()
 print(f"- machine: {cpu}, {ncpu} CPUs ({cores} cores, {tpc} thread(s) per core); "
       f"load average {load} at start, {load_end} at end")
+print(f"- CPU flags that matter here: {flags}")
+if bf16 != "1":
+    print("- bf16 rows skipped: this CPU has no native bf16 (avx512_bf16 or amx_bf16), "
+          "where bf16 is emulated and slower than f32; BF16=1 runs them anyway")
 try:
     if float(load.split()[0]) > 0.5 * int(ncpu):
         print("- CAUTION: the machine was busy when the run started; other work competes for "
@@ -207,7 +234,8 @@ for r in rows:
               f"{r['wall_seconds']:.2f} s, {how} (load = one timed `stance classify \"x\"`); "
               f"includes reading the file and writing {r['out']}")
 print("- references: scoring loop only (tokenization + forward + pooling + heads + softmax), "
-      "after one warm-up batch; model load excluded; quotes in input order, dynamic padding per batch")
+      "after one warm-up batch; model load excluded; quotes sorted by length (longest first, as "
+      "sentence-transformers does), dynamic padding per batch, results put back in input order")
 print("- stance ratio = stance f32 quotes/s / that system's quotes/s (above 1: stance is faster)")
 
 # Compute: FLOPs per token of the encoder, tokens/s and the share of the
@@ -243,3 +271,4 @@ if t and t.get("tokens"):
     print("- int8 runs its linear layers in int8 (fbgemm), so its share of a float peak "
           "is an effective rate, not a like-for-like one")
 PY
+done

@@ -7,12 +7,14 @@ models/default/weights.safetensors laid over it, mean pooling over real
 tokens, and the speaker (2) and stance (3) linear heads with a softmax
 (temperature-scaled as in models/default/stance.json, which costs nothing).
 
-It is written the way a typical user would write it: quotes in input order,
-batches of --batch-size tokenized with dynamic padding (padding=True,
-truncation=True, max_length=256), torch.inference_mode(), fp32.
+It is written the way a competent user would write it: quotes sorted by
+length first (as sentence-transformers' encode() does), batches of
+--batch-size tokenized with dynamic padding (padding=True, truncation=True,
+max_length=256), torch.inference_mode(), fp32 or (--dtype bf16) bf16 under
+torch.autocast, the mixed-precision path PyTorch documents for CPUs.
 
 Prints one JSON line:
-  {"system": "transformers-fp32", "quotes": N, "seconds": S,
+  {"system": "transformers-fp32" (or -bf16), "quotes": N, "seconds": S,
    "quotes_per_s": Q, "tokens": total_real_tokens}
 The time covers the scoring loop only (tokenization + forward + heads +
 softmax, results copied out to numpy), after one untimed warm-up batch; model
@@ -62,17 +64,27 @@ def batches(items, size):
 
 def timed_scoring(score, texts, batch_size):
     """Runs score(batch) -> (speaker, stance, real_tokens) over texts in
-    batches after one untimed warm-up batch; returns the per-batch results,
-    the real-token count and the seconds of the timed loop."""
+    batches after one untimed warm-up batch, as sentence-transformers'
+    encode() does it: the quotes sorted by length (longest first), so each
+    batch pads to a quote of about its own length, and the results put back
+    in input order. Returns one (speaker, stance) result holding every
+    quote's probabilities in input order, the real-token count and the
+    seconds of the timed loop (sorting and reordering included)."""
+    import numpy as np
     score(texts[:batch_size])  # warm-up, untimed
-    results = []
     tokens = 0
     start = time.perf_counter()
-    for chunk in batches(texts, batch_size):
-        speaker, stance, n_tok = score(chunk)
-        results.append((speaker, stance))
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    speakers, stances = [], []
+    for chunk in batches(order, batch_size):
+        speaker, stance, n_tok = score([texts[i] for i in chunk])
+        speakers.append(speaker)
+        stances.append(stance)
         tokens += n_tok
-    return results, tokens, time.perf_counter() - start
+    back = np.argsort(np.array(order))
+    speaker = np.concatenate(speakers)[back]
+    stance = np.concatenate(stances)[back]
+    return [(speaker, stance)], tokens, time.perf_counter() - start
 
 
 def write_probs(path, results):
@@ -101,6 +113,28 @@ def build_model(base=DEFAULT_BASE, model_dir=DEFAULT_MODEL, attn_implementation=
     tuned = load_file(os.path.join(model_dir, "weights.safetensors"))
     state = encoder.state_dict()
     overlay = {k: v.to(torch.float32) for k, v in tuned.items() if k in state}
+    # Tuned matrices stored as deltas from the base (stance's int8 `X.delta`
+    # with a scale per row, or int4 `X.delta4`, two codes a byte, low nibble
+    # first, offset 8, with a scale per run of 64 columns): base + codes *
+    # scale, exactly as stance loads them.
+    for name, codes in tuned.items():
+        for suffix, bits in ((".delta", 8), (".delta4", 4)):
+            if not name.endswith(suffix):
+                continue
+            target = name[: -len(suffix)]
+            if target not in state:
+                continue
+            base_w = state[target].to(torch.float32)
+            rows, cols = base_w.shape
+            scale = tuned[target + ".delta_scale"].to(torch.float32).reshape(rows, -1)
+            if bits == 8:
+                q = codes.to(torch.float32)
+            else:
+                b = codes.to(torch.int16)
+                q = (torch.stack([b % 16, b // 16], dim=2).reshape(rows, cols) - 8).to(torch.float32)
+            groups = scale.shape[1]
+            delta = (q.reshape(rows, groups, cols // groups) * scale.unsqueeze(2)).reshape(rows, cols)
+            overlay[target] = base_w + delta
     for k, v in overlay.items():
         if tuple(v.shape) != tuple(state[k].shape):
             sys.exit(f"weights.safetensors: {k} has shape {tuple(v.shape)}, "
@@ -153,12 +187,14 @@ class StanceModel(torch.nn.Module):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Reference throughput: transformers + PyTorch, fp32")
+    ap = argparse.ArgumentParser(description="Reference throughput: transformers + PyTorch")
     ap.add_argument("quotes", help="JSONL file of {\"id\", \"text\"} records")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     ap.add_argument("--base", default=DEFAULT_BASE, help="base encoder folder")
     ap.add_argument("--model", default=DEFAULT_MODEL, help="stance model folder (weights.safetensors)")
+    ap.add_argument("--dtype", choices=["fp32", "bf16"], default="fp32",
+                    help="fp32, or bf16 under torch.autocast (default fp32)")
     ap.add_argument("--out", help="also write the scores as JSONL (not timed separately; for checks)")
     args = ap.parse_args()
 
@@ -166,14 +202,17 @@ def main():
     texts = read_quotes(args.quotes)
     model, tokenizer = build_model(args.base, args.model)
     print(f"hf_transformers: {len(texts)} quotes, {model.overlaid} tuned tensors overlaid, "
-          f"attention={model.encoder.config._attn_implementation}, threads={args.threads}",
+          f"attention={model.encoder.config._attn_implementation}, threads={args.threads}, "
+          f"dtype={args.dtype}",
           file=sys.stderr)
 
     def score(chunk):
         enc = tokenizer(chunk, padding=True, truncation=True, max_length=MAX_LENGTH,
                         return_tensors="pt")
-        speaker, stance = model(enc["input_ids"], enc["attention_mask"])
-        return speaker.numpy(), stance.numpy(), int(enc["attention_mask"].sum())
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.dtype == "bf16"):
+            speaker, stance = model(enc["input_ids"], enc["attention_mask"])
+        return (speaker.float().numpy(), stance.float().numpy(),
+                int(enc["attention_mask"].sum()))
 
     with torch.inference_mode():
         results, tokens, seconds = timed_scoring(score, texts, args.batch_size)
@@ -181,7 +220,7 @@ def main():
     if args.out:
         write_probs(args.out, results)
 
-    print(json.dumps({"system": "transformers-fp32", "quotes": len(texts),
+    print(json.dumps({"system": f"transformers-{args.dtype}", "quotes": len(texts),
                       "seconds": round(seconds, 4),
                       "quotes_per_s": round(len(texts) / seconds, 2), "tokens": tokens}))
 

@@ -51,6 +51,10 @@ def main():
         "weights_sha256": sha256(os.path.join(args.model, "weights.safetensors")),
         "base_sha256": sha256(os.path.join(args.base, "model.safetensors")),
         "opset": OPSET,
+        # build_model() lives there: a change to how the model is rebuilt
+        # (e.g. applying stored deltas) must re-export.
+        "builder_sha256": sha256(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                              "hf_transformers.py")),
     }
     try:
         with open(stamp_path, encoding="utf-8") as f:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference: score quotes with onnxruntime (CPU) on a graph from onnx_export.py.
 
-Same batching and tokenization as hf_transformers.py: quotes in input order,
+Same batching and tokenization as hf_transformers.py: quotes sorted by length,
 batches of --batch-size, the transformers fast tokenizer with dynamic padding
 (padding=True, truncation=True, max_length=256). Session: --threads intra-op
 threads, 1 inter-op thread, sequential execution, all graph optimizations.
