@@ -39,6 +39,7 @@ fn load() -> Classifier {
         device: stance::model::device::DeviceChoice::Cpu,
         limits: None,
         fast_only: true,
+        no_source_cues: false,
     };
     Classifier::load(&root().join("models/default"), &options).expect("default model")
 }

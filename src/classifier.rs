@@ -4,8 +4,9 @@
 //! calibrated, and returned as [`Prediction`]s in input order.
 
 use crate::batch::{batch_tensors, plan, BatchLimits};
+use crate::cues::{CueConfig, CueReader, SourceCues};
 use crate::error::{RecordError, Result, StanceError};
-use crate::labels::PerHead;
+use crate::labels::{Head, PerHead};
 use crate::model::config::ModelConfig;
 use crate::model::device::{DeviceChoice, Precision};
 use crate::model::encoder::Encoder;
@@ -29,6 +30,9 @@ pub struct LoadOptions {
     /// start). Such a classifier cannot score with the fast path disabled;
     /// training builds its own network.
     pub fast_only: bool,
+    /// Read sources by the model alone, without the source cues of
+    /// [`crate::cues`] even where the model has weights for them.
+    pub no_source_cues: bool,
 }
 
 /// A loaded classifier: network, tokenizer and config.
@@ -43,6 +47,8 @@ pub struct Classifier {
     device: Device,
     limits: BatchLimits,
     dir: PathBuf,
+    /// Source cues, when the model has fitted weights and they are wanted.
+    cues: Option<CueReader>,
 }
 
 /// Each quote's result: its prediction, or what is wrong with it.
@@ -57,6 +63,11 @@ impl Classifier {
         let tokenizer =
             QuoteTokenizer::from_file(&loaded.base.tokenizer_path(), loaded.config.max_length)?;
         let fast = Some(loaded.net.fast_encoder(false)?);
+        let cues = if options.no_source_cues {
+            None
+        } else {
+            cue_reader(&loaded.config)
+        };
         Ok(Classifier {
             net: loaded.net,
             fast,
@@ -66,6 +77,7 @@ impl Classifier {
             device,
             limits: options.limits.unwrap_or_default(),
             dir: dir.to_path_buf(),
+            cues,
         })
     }
 
@@ -79,6 +91,7 @@ impl Classifier {
         device: Device,
         dir: PathBuf,
     ) -> Classifier {
+        let cues = cue_reader(&config);
         Classifier {
             net,
             fast: None,
@@ -88,6 +101,7 @@ impl Classifier {
             device,
             limits: BatchLimits::default(),
             dir,
+            cues,
         }
     }
 
@@ -184,7 +198,22 @@ impl Classifier {
     /// otherwise the quote alone.
     pub fn tokenize_attributed(&self, text: &str, source: Option<&str>) -> Result<Tokenized> {
         let source = source.filter(|_| self.config.source_input);
-        self.tokenizer.encode_attributed(text, source)
+        let mut tok = self.tokenizer.encode_attributed(text, source)?;
+        if let (Some(cues), Some(source)) = (&self.cues, source) {
+            tok.speaker_shift = cues.shift(source);
+        }
+        Ok(tok)
+    }
+
+    /// The source cues in use (see [`crate::cues`]), if any.
+    pub fn cue_reader(&self) -> Option<&CueReader> {
+        self.cues.as_ref()
+    }
+
+    /// Sets the model's source-cue weights (`None`: none) and uses them.
+    pub fn set_source_cues(&mut self, cues: Option<CueConfig>) {
+        self.config.source_cues = cues;
+        self.cues = cue_reader(&self.config);
     }
 
     /// Whether this model reads attributed sources (see
@@ -246,12 +275,18 @@ impl Classifier {
         let logits = self.all_logits(items)?;
         let t = self.config.temperature;
         let labels = &self.config.labels;
+        let company = company_index(&self.config);
         Ok(items
             .iter()
             .enumerate()
             .map(|(i, item)| {
                 let scores = PerHead::from_fn(|head| {
-                    LabelScores::new(labels.of(head), &softmax(&logits.of(head)[i], *t.of(head)))
+                    let shift = match head {
+                        Head::Speaker => item.speaker_shift,
+                        Head::Stance => 0.0,
+                    };
+                    let probs = softmax_shifted(&logits.of(head)[i], *t.of(head), shift, company);
+                    LabelScores::new(labels.of(head), &probs)
                 });
                 Prediction::new(scores.speaker, scores.stance, item.truncated)
             })
@@ -291,6 +326,44 @@ impl Classifier {
     /// [`crate::model::save_model_dir`]).
     pub fn save(&self, out: &Path, force: bool) -> Result<()> {
         crate::model::save_model_dir(&self.net, &self.config, out, force)
+    }
+}
+
+/// The cue reader a model's config asks for: its fitted weights, for a
+/// model that reads sources and has government and company speakers.
+fn cue_reader(config: &ModelConfig) -> Option<CueReader> {
+    let fitted = config.source_cues.as_ref()?;
+    (config.source_input && company_index(config).is_some()).then(|| CueReader {
+        cues: SourceCues::shipped(),
+        weights: fitted.weights,
+    })
+}
+
+/// The speaker head's index of `company` when its labels are exactly
+/// government and company (the labels source cues speak of).
+pub fn company_index(config: &ModelConfig) -> Option<usize> {
+    let speakers = &config.labels.speaker;
+    let has = |l: &str| speakers.iter().any(|s| s == l);
+    (speakers.len() == 2 && has(crate::cues::KINDS[0]) && has(crate::cues::KINDS[1]))
+        .then(|| speakers.iter().position(|s| s == crate::cues::KINDS[1]))
+        .flatten()
+}
+
+/// Softmax of `logits / temperature` with `shift` added to the scaled
+/// logit at `index` (the source cues' move of the speaker's log-odds).
+pub fn softmax_shifted(
+    logits: &[f32],
+    temperature: f64,
+    shift: f32,
+    index: Option<usize>,
+) -> Vec<f32> {
+    match index {
+        Some(i) if shift != 0.0 && i < logits.len() => {
+            let mut scaled: Vec<f32> = logits.to_vec();
+            scaled[i] += (f64::from(shift) * temperature) as f32;
+            softmax(&scaled, temperature)
+        }
+        _ => softmax(logits, temperature),
     }
 }
 

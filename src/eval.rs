@@ -1,6 +1,7 @@
 //! Evaluating a classifier on labeled quotes: both heads' metrics.
 
-use crate::classifier::{softmax, Classifier};
+use crate::classifier::{company_index, softmax_shifted, Classifier};
+use crate::cues::{CueConfig, FitItem, SourceCues};
 use crate::error::Result;
 use crate::io::labeled::LabeledQuote;
 use crate::labels::{Head, PerHead, Temperatures};
@@ -53,6 +54,8 @@ pub struct Scored {
     pub logits: PerHead<Vec<Vec<f32>>>,
     /// True label indices.
     pub truth: PerHead<Vec<usize>>,
+    /// The source cues' shift of each quote's speaker log-odds.
+    pub shifts: Vec<f32>,
 }
 
 /// Runs the classifier over labeled quotes and keeps the logits. With
@@ -69,19 +72,31 @@ pub fn score_labeled(clf: &Classifier, quotes: &[LabeledQuote], sources: bool) -
     Ok(Scored {
         logits: clf.all_logits(&items)?,
         truth: PerHead::from_fn(|head| quotes.iter().map(|q| q.label(head)).collect()),
+        shifts: items.iter().map(|t| t.speaker_shift).collect(),
     })
 }
 
 /// Metrics of both heads from scored data under the given temperatures.
 pub fn report(clf: &Classifier, scored: &Scored, temperatures: Temperatures) -> EvalReport {
     let labels = &clf.config().labels;
+    let company = company_index(clf.config());
     let metrics = |head: Head| {
         let t = *temperatures.of(head);
         let probs: Vec<Vec<f64>> = scored
             .logits
             .of(head)
             .iter()
-            .map(|l| softmax(l, t).iter().map(|&p| f64::from(p)).collect())
+            .enumerate()
+            .map(|(i, l)| {
+                let shift = match head {
+                    Head::Speaker => scored.shifts.get(i).copied().unwrap_or(0.0),
+                    Head::Stance => 0.0,
+                };
+                softmax_shifted(l, t, shift, company)
+                    .iter()
+                    .map(|&p| f64::from(p))
+                    .collect()
+            })
             .collect();
         head_metrics(scored.truth.of(head), &probs, labels.of(head))
     };
@@ -97,4 +112,54 @@ pub fn report(clf: &Classifier, scored: &Scored, temperatures: Temperatures) -> 
 pub fn evaluate(clf: &Classifier, quotes: &[LabeledQuote], sources: bool) -> Result<EvalReport> {
     let scored = score_labeled(clf, quotes, sources)?;
     Ok(report(clf, &scored, clf.config().temperature))
+}
+
+/// Fits the source-cue weights (see [`crate::cues::fit`]) on labeled quotes
+/// with sources, for a model that reads sources: the model's speaker
+/// log-odds with each quote's source (its calibration applied, no cues)
+/// against the cues of the source. `None` when the model does not read
+/// sources, has other speaker labels, or no quote has a source.
+pub fn fit_source_cues(
+    clf: &mut Classifier,
+    quotes: &[LabeledQuote],
+    file: &str,
+    sha256: &str,
+) -> Result<Option<CueConfig>> {
+    let Some(company) = company_index(clf.config()).filter(|_| clf.reads_sources()) else {
+        return Ok(None);
+    };
+    let with_source: Vec<LabeledQuote> = quotes
+        .iter()
+        .filter(|q| q.source.is_some())
+        .cloned()
+        .collect();
+    if with_source.is_empty() {
+        return Ok(None);
+    }
+    let before = clf.config().source_cues.clone();
+    clf.set_source_cues(None);
+    let scored = score_labeled(clf, &with_source, true);
+    clf.set_source_cues(before);
+    let scored = scored?;
+    let t = clf.config().temperature.speaker;
+    let cues = SourceCues::shipped();
+    let items: Vec<FitItem> = with_source
+        .iter()
+        .zip(&scored.logits.speaker)
+        .zip(&scored.truth.speaker)
+        .map(|((q, l), &truth)| FitItem {
+            logit: (f64::from(l[company]) - f64::from(l[1 - company])) / t,
+            evidence: cues.read(q.source.as_deref().unwrap_or("")),
+            company: truth == company,
+        })
+        .collect();
+    let weights = crate::cues::fit(&items);
+    let alone = crate::cues::score_weights(&items, &crate::cues::CueWeights::NONE).0;
+    let with = crate::cues::score_weights(&items, &weights).0;
+    Ok(Some(CueConfig {
+        weights,
+        fitted_on: file.to_string(),
+        sha256: sha256.to_string(),
+        dev_speaker_f1: [alone, with],
+    }))
 }

@@ -87,9 +87,8 @@ type Rows = Vec<(usize, Vec<String>)>;
 
 /// Reads a tab-separated file whose header begins with `columns`; every row
 /// must fill them. Returns the rows and the file's bytes (for the hash).
-fn read_tsv(path: &Path, columns: &[&str]) -> Result<(Rows, Vec<u8>)> {
-    let bytes = std::fs::read(path).map_err(|e| StanceError::io(path, e))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| StanceError::Gazetteer {
+fn read_tsv(path: &Path, bytes: &[u8], columns: &[&str]) -> Result<Rows> {
+    let text = std::str::from_utf8(bytes).map_err(|e| StanceError::Gazetteer {
         path: path.to_path_buf(),
         line: None,
         message: format!("not UTF-8: {e}"),
@@ -124,13 +123,41 @@ fn read_tsv(path: &Path, columns: &[&str]) -> Result<(Rows, Vec<u8>)> {
         }
         rows.push((i + 1, fields));
     }
-    Ok((rows, bytes))
+    Ok(rows)
 }
+
+/// The gazetteer shipped with `stance` (`data/gazetteer/`), built into the
+/// binary: organisations and titles (for reading sources) and templates.
+const SHIPPED: [&[u8]; 3] = [
+    include_bytes!("../data/gazetteer/organisations.tsv"),
+    include_bytes!("../data/gazetteer/roles.tsv"),
+    include_bytes!("../data/gazetteer/titles.tsv"),
+];
 
 impl Gazetteer {
     /// Reads the three files of a gazetteer folder; errors name the file
     /// and line.
     pub fn read(dir: &Path) -> Result<Gazetteer> {
+        let mut files: [Vec<u8>; 3] = Default::default();
+        for (file, name) in files
+            .iter_mut()
+            .zip([ORGANISATIONS_FILE, ROLES_FILE, TITLES_FILE])
+        {
+            let path = dir.join(name);
+            *file = std::fs::read(&path).map_err(|e| StanceError::io(&path, e))?;
+        }
+        Gazetteer::parse(dir, [&files[0], &files[1], &files[2]])
+    }
+
+    /// The gazetteer built into the binary (the project's `data/gazetteer/`
+    /// when it was built).
+    pub fn shipped() -> Result<Gazetteer> {
+        Gazetteer::parse(Path::new("data/gazetteer"), SHIPPED)
+    }
+
+    /// Parses the three files' bytes (organisations, roles, titles); `dir`
+    /// names them in errors.
+    fn parse(dir: &Path, files: [&[u8]; 3]) -> Result<Gazetteer> {
         let bad_kind = |path: &Path, line: usize, kind: &str| StanceError::Gazetteer {
             path: path.to_path_buf(),
             line: Some(line),
@@ -139,16 +166,16 @@ impl Gazetteer {
         let mut all = Vec::new();
         let mut names: [Split; 2] = Default::default();
         let path = dir.join(ORGANISATIONS_FILE);
-        let (rows, bytes) = read_tsv(&path, &["name", "kind"])?;
-        all.extend(bytes);
+        let rows = read_tsv(&path, files[0], &["name", "kind"])?;
+        all.extend_from_slice(files[0]);
         for (line, row) in rows {
             let k = kind_index(&row[1]).ok_or_else(|| bad_kind(&path, line, &row[1]))?;
             names[k].push(display_name(&row[0]));
         }
         let mut templates: [Vec<String>; 2] = Default::default();
         let path = dir.join(ROLES_FILE);
-        let (rows, bytes) = read_tsv(&path, &["kind", "template"])?;
-        all.extend(bytes);
+        let rows = read_tsv(&path, files[1], &["kind", "template"])?;
+        all.extend_from_slice(files[1]);
         for (line, row) in rows {
             let k = kind_index(&row[0]).ok_or_else(|| bad_kind(&path, line, &row[0]))?;
             if !row[1].contains("{org}") {
@@ -162,8 +189,8 @@ impl Gazetteer {
         }
         let mut titles: [Split; 2] = Default::default();
         let path = dir.join(TITLES_FILE);
-        let (rows, bytes) = read_tsv(&path, &["kind", "title"])?;
-        all.extend(bytes);
+        let rows = read_tsv(&path, files[2], &["kind", "title"])?;
+        all.extend_from_slice(files[2]);
         for (line, row) in rows {
             let k = kind_index(&row[0]).ok_or_else(|| bad_kind(&path, line, &row[0]))?;
             titles[k].push(row[1].clone());
@@ -184,6 +211,17 @@ impl Gazetteer {
             titles,
             templates,
         })
+    }
+
+    /// The training part's organisation names of kind `k` (0 government,
+    /// 1 company), as sources show them (no bracketed country).
+    pub fn training_names(&self, k: usize) -> &[String] {
+        &self.names[k].train
+    }
+
+    /// The training part's titles of kind `k` (0 government, 1 company).
+    pub fn training_titles(&self, k: usize) -> &[String] {
+        &self.titles[k].train
     }
 
     /// Organisation names of `kind` (training part, held-out part).
@@ -277,6 +315,16 @@ mod tests {
     #[test]
     fn a_bad_row_is_refused_with_its_file_and_line() {
         let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join(ROLES_FILE),
+            "kind\ttemplate\ngovernment\t{org} officials\ncompany\t{org} spokesperson\n",
+        )
+        .unwrap();
+        std::fs::write(
+            tmp.path().join(TITLES_FILE),
+            "kind\ttitle\ngovernment\tthe Taoiseach\n",
+        )
+        .unwrap();
         std::fs::write(
             tmp.path().join(ORGANISATIONS_FILE),
             "name\tkind\nAcme\tcompany\nBroken row\n",

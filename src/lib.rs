@@ -33,6 +33,7 @@
 pub mod article;
 pub mod batch;
 pub mod classifier;
+pub mod cues;
 pub mod data;
 pub mod error;
 pub mod eval;

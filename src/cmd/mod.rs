@@ -7,6 +7,7 @@ pub mod classify;
 pub mod data;
 pub mod eval;
 pub mod extract;
+pub mod fit_cues;
 pub mod init;
 pub mod progress;
 pub mod train;
@@ -64,6 +65,10 @@ pub struct GlobalArgs {
     /// Print JSON (one object per line) instead of tables
     #[arg(long, global = true)]
     pub json: bool,
+    /// Read sources by the model alone: no source cues (gazetteer names,
+    /// titles and words that name a kind of speaker)
+    #[arg(long, global = true)]
+    pub no_source_cues: bool,
 }
 
 impl GlobalArgs {
@@ -115,6 +120,7 @@ impl GlobalArgs {
             device: self.device,
             limits: Some(limits),
             fast_only: true,
+            no_source_cues: self.no_source_cues,
         };
         let dir = self.model_dir();
         let mut clf = Classifier::load(&dir, &options).with_context(|| {
@@ -147,6 +153,8 @@ pub enum Command {
     Data(data::DataArgs),
     /// Find the statements in a news story, attribute and classify each
     Extract(extract::ExtractArgs),
+    /// Fit a model's source-cue weights on labeled quotes with sources
+    FitCues(fit_cues::FitCuesArgs),
 }
 
 /// Runs the parsed command line; returns the exit status.
@@ -159,5 +167,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Train(args) => train::run(&cli.global, args),
         Command::Eval(args) => eval::run(&cli.global, args),
         Command::Extract(args) => extract::run(&cli.global, args),
+        Command::FitCues(args) => fit_cues::run(&cli.global, args),
     }
 }

@@ -223,6 +223,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
         temperature: clf.config().temperature,
         dev: &outcome.dev,
         dev_uncalibrated: &outcome.dev_uncalibrated,
+        source_cues: clf.config().source_cues.as_ref().map(|c| c.weights),
         dev_with_source: outcome.dev_with_source.as_ref(),
         test: outcome.test.as_ref(),
         test_with_source: outcome.test_with_source.as_ref(),

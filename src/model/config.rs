@@ -67,6 +67,14 @@ pub struct ModelConfig {
     /// Calibration temperatures.
     #[serde(default)]
     pub temperature: Temperatures,
+    /// Weights of the source cues (see [`crate::cues`]), fitted on a dev
+    /// set with sources; `None`: sources are read by the model alone.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub source_cues: Option<crate::cues::CueConfig>,
     /// sha256 of `weights.safetensors`.
     pub weights_sha256: String,
     /// A note on how the directory was made when it was not trained
@@ -229,6 +237,10 @@ pub struct SourceMetrics {
     pub government: f64,
     /// Share of company sources read as company.
     pub company: f64,
+    /// Share read as the right kind by the model alone, without source
+    /// cues (present when cues were used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_alone: Option<f64>,
 }
 
 /// The metrics a model directory records.
@@ -279,8 +291,16 @@ impl ModelConfig {
                 name,
             ));
         }
+        ModelConfig::update(dir, |config| {
+            config.metrics.other.insert(name.to_string(), metrics);
+        })
+    }
+
+    /// Reads `stance.json`, changes it with `change` and writes it back
+    /// whole (a temporary file renamed over it: never half written).
+    pub fn update(dir: &Path, change: impl FnOnce(&mut ModelConfig)) -> Result<()> {
         let mut config = ModelConfig::read(dir)?;
-        config.metrics.other.insert(name.to_string(), metrics);
+        change(&mut config);
         let path = dir.join(CONFIG_FILE);
         let text = serde_json::to_string_pretty(&config).map_err(|e| StanceError::BadJson {
             path: path.clone(),

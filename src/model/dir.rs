@@ -199,6 +199,7 @@ pub fn init_model_dir(out: &Path, base_dir: Option<&Path>, seed: u64, force: boo
         tuning: TuneMode::Heads,
         source_input: false,
         temperature: Default::default(),
+        source_cues: None,
         weights_sha256: String::new(),
         note: Some(format!("untrained heads (stance init), seed {seed}")),
         training: None,

@@ -244,7 +244,10 @@ pub struct TrainRecord<'a> {
     pub dev: &'a EvalReport,
     /// Dev metrics before calibration.
     pub dev_uncalibrated: &'a EvalReport,
-    /// Dev metrics with sources.
+    /// Source-cue weights fitted on the dev set (models that read sources).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_cues: Option<crate::cues::CueWeights>,
+    /// Dev metrics with sources (and the cues).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dev_with_source: Option<&'a EvalReport>,
     /// Test metrics.

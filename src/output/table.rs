@@ -222,7 +222,15 @@ pub(super) fn source_line(
         g.accuracy,
         g.government,
         g.company
-    )
+    )?;
+    match g.model_alone {
+        Some(alone) => writeln!(
+            out,
+            "  (with source cues; the model alone reads {:.4} of them right)",
+            alone
+        ),
+        None => Ok(()),
+    }
 }
 
 /// The summary `stance train` prints.
@@ -244,6 +252,13 @@ pub(super) fn train_summary(out: &mut impl Write, r: &TrainRecord) -> io::Result
         u.stance.ece,
         d.stance.ece
     )?;
+    if let Some(w) = &r.source_cues {
+        writeln!(
+            out,
+            "source-cue weights fitted on dev: name {}, title {}, word {}, weak {}",
+            w.name, w.title, w.word, w.weak
+        )?;
+    }
     for (set, report) in [
         ("dev macro-F1 with sources", r.dev_with_source),
         ("test macro-F1", r.test),

@@ -198,12 +198,13 @@ pub fn count_records(path: &Path, format: Format) -> Result<usize> {
 /// Starts the reader thread: skips to `start`, then sends windows of
 /// records `[start, end)` with their tokens, cut at multiples of `window`.
 /// With `sources`, a record's string field `source` (who made the quote) is
-/// tokenized as a second segment. The thread returns how many records it
+/// tokenized as a second segment and read for `cues`. The thread returns how many records it
 /// sent.
 fn spawn_reader(
     mut reader: RecordReader,
     tokenizer: QuoteTokenizer,
     sources: bool,
+    cues: Option<crate::cues::CueReader>,
     start: usize,
     end: Option<usize>,
     window: usize,
@@ -236,7 +237,12 @@ fn spawn_reader(
             };
             let tokens = match &rec.text {
                 Ok(t) => match tokenizer.encode_attributed(t, source) {
-                    Ok(tok) => Some(tok),
+                    Ok(mut tok) => {
+                        if let (Some(cues), Some(source)) = (&cues, source) {
+                            tok.speaker_shift = cues.shift(source);
+                        }
+                        Some(tok)
+                    }
                     Err(e) => {
                         let _ = tx.send(Err(e));
                         return sent;
@@ -394,6 +400,7 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
         reader,
         clf.tokenizer().clone(),
         clf.reads_sources(),
+        clf.cue_reader().cloned(),
         start + done,
         end,
         opts.window,

@@ -15,6 +15,9 @@ pub struct Tokenized {
     pub ids: Vec<i64>,
     /// Whether the quote was cut to the model's maximum length.
     pub truncated: bool,
+    /// What the source's cues add to the speaker head's company-minus-
+    /// government log-odds (see [`crate::cues`]); 0 without a source.
+    pub speaker_shift: f32,
 }
 
 /// The base model's WordPiece tokenizer with per-batch padding.
@@ -101,6 +104,7 @@ impl QuoteTokenizer {
         Ok(Tokenized {
             ids: enc.get_ids().iter().map(|&i| i64::from(i)).collect(),
             truncated: cut || !enc.get_overflowing().is_empty(),
+            speaker_shift: 0.0,
         })
     }
 }

@@ -250,6 +250,7 @@ pub fn train(
         source_input: opts.source_rate > 0.0
             && (opts.gazetteer.is_some() || train.iter().any(|q| q.source.is_some())),
         temperature: Temperatures::default(),
+        source_cues: None,
         weights_sha256: String::new(),
         note: None,
         training: None,
@@ -577,13 +578,21 @@ pub fn train(
         calibrate::fit_temperature(scored.logits.of(head), scored.truth.of(head))
     });
     let dev_report = report(&clf, &scored, temperatures);
+    clf.config_mut().temperature = temperatures;
+    // Source cues: their weights are fitted on the dev set with sources.
+    let cues = crate::eval::fit_source_cues(
+        &mut clf,
+        dev,
+        &data.dev.path.display().to_string(),
+        &data.dev.sha256,
+    )?;
+    clf.set_source_cues(cues);
     let dev_with_source = if clf.reads_sources() {
         let scored = score_labeled(&clf, dev, true)?;
         Some(report(&clf, &scored, temperatures))
     } else {
         None
     };
-    clf.config_mut().temperature = temperatures;
     let test = data
         .test
         .map(|t| evaluate(&clf, &t.quotes, false))
@@ -715,17 +724,29 @@ fn pad_states(states: &[&Tensor], device: tch::Device) -> (Tensor, Tensor) {
 /// speaker head names its kind.
 pub fn gazetteer_accuracy(clf: &Classifier, gazetteer: &Gazetteer) -> Result<SourceMetrics> {
     let sources = gazetteer.held_out_sources();
-    let items: Vec<Tokenized> = sources
+    let mut items: Vec<Tokenized> = sources
         .iter()
         .map(|s| clf.tokenize(&s.text))
         .collect::<Result<_>>()?;
-    let predictions = clf.score(&items)?;
+    let alone = clf.score(&items)?;
     let mut right = [0usize; 2];
     let mut total = [0usize; 2];
-    for (source, p) in sources.iter().zip(&predictions) {
+    let mut right_alone = 0;
+    let predictions = match clf.cue_reader() {
+        Some(cues) => {
+            for (item, s) in items.iter_mut().zip(&sources) {
+                item.speaker_shift = cues.shift(&s.text);
+            }
+            Some(clf.score(&items)?)
+        }
+        None => None,
+    };
+    for (i, source) in sources.iter().enumerate() {
         let k = usize::from(source.kind != crate::gazetteer::KINDS[0]);
+        let p = predictions.as_ref().map_or(&alone[i], |p| &p[i]);
         total[k] += 1;
         right[k] += usize::from(p.speaker == source.kind);
+        right_alone += usize::from(alone[i].speaker == source.kind);
     }
     let share = |r: usize, t: usize| if t == 0 { 0.0 } else { r as f64 / t as f64 };
     Ok(SourceMetrics {
@@ -733,6 +754,9 @@ pub fn gazetteer_accuracy(clf: &Classifier, gazetteer: &Gazetteer) -> Result<Sou
         accuracy: share(right[0] + right[1], total[0] + total[1]),
         government: share(right[0], total[0]),
         company: share(right[1], total[1]),
+        model_alone: predictions
+            .is_some()
+            .then(|| share(right_alone, total[0] + total[1])),
     })
 }
 

@@ -456,3 +456,90 @@ fn control_characters_are_blank_quotes_and_never_reach_the_terminal_raw() {
     assert!(lines[1].contains("error: empty or blank quote"), "{table}");
     assert!(lines[2].contains("\u{fffd}[31mWe will appeal."), "{table}");
 }
+
+/// The speaker scores `classify --json --source SOURCE QUOTE` gives.
+fn speaker_with_source(model: &std::path::Path, extra: &[&str], source: &str) -> (String, f64) {
+    let out = success_stdout(
+        stance(model)
+            .args(extra)
+            .args(["classify", "--json", "--source", source])
+            .arg("We will respond in due course.")
+            .assert(),
+    );
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let speaker = r["speaker"].as_str().unwrap().to_string();
+    let p = r["scores"]["speaker"]["government"].as_f64().unwrap();
+    (speaker, p)
+}
+
+#[test]
+fn source_cues_read_real_names_and_can_be_turned_off() {
+    let model = crate::common::root().join("models/default");
+    // The examples: real names the model alone misreads.
+    for (source, kind) in [
+        ("FCC Chairwoman", "government"),
+        ("Microsoft officials", "company"),
+        ("the Taoiseach", "government"),
+    ] {
+        let (with, p_with) = speaker_with_source(&model, &[], source);
+        assert_eq!(with, kind, "{source}: {p_with}");
+        let (_, p_alone) = speaker_with_source(&model, &["--no-source-cues"], source);
+        assert!(
+            (p_with - p_alone).abs() > 0.1,
+            "{source}: cues change nothing"
+        );
+    }
+    // A source without a known name or word is left to the model.
+    let (_, a) = speaker_with_source(&model, &[], "Ferguson");
+    let (_, b) = speaker_with_source(&model, &["--no-source-cues"], "Ferguson");
+    assert!((a - b).abs() < 1e-5, "{a} {b}");
+}
+
+#[test]
+fn fit_cues_writes_its_weights_into_the_model_and_keeps_the_weights_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("m");
+    std::fs::create_dir(&model).unwrap();
+    let shipped = crate::common::root().join("models/default");
+    for f in ["stance.json", "weights.safetensors"] {
+        std::fs::copy(shipped.join(f), model.join(f)).unwrap();
+    }
+    let weights = std::fs::read(model.join("weights.safetensors")).unwrap();
+    // Sixty dev quotes with sources, half of each speaker.
+    let dev_text =
+        std::fs::read_to_string(crate::common::root().join("data/v2/dev.jsonl")).unwrap();
+    let dev = tmp.path().join("dev.jsonl");
+    std::fs::write(
+        &dev,
+        dev_text.lines().step_by(6).collect::<Vec<_>>().join("\n") + "\n",
+    )
+    .unwrap();
+    let out = success_stdout(
+        stance(&model)
+            .args(["fit-cues", "--data"])
+            .arg(&dev)
+            .assert(),
+    );
+    assert!(out.starts_with("source-cue weights fitted on"), "{out}");
+    assert!(out.contains("dev speaker macro-F1 with sources"), "{out}");
+    let config: Value =
+        serde_json::from_slice(&std::fs::read(model.join("stance.json")).unwrap()).unwrap();
+    let cues = &config["source_cues"];
+    assert_eq!(cues["fitted_on"], dev.display().to_string());
+    let f1 = cues["dev_speaker_f1"].as_array().unwrap();
+    assert!(f1[1].as_f64().unwrap() >= f1[0].as_f64().unwrap(), "{f1:?}");
+    assert!(config["metrics"]["dev_with_source"]["speaker"]["macro_f1"].is_number());
+    assert_eq!(
+        std::fs::read(model.join("weights.safetensors")).unwrap(),
+        weights
+    );
+    // The model still loads and classifies.
+    success_stdout(stance(&model).args(["classify", "We deny it."]).assert());
+    // A model that does not read sources is refused, saying why.
+    stance(init_model())
+        .args(["fit-cues", "--data"])
+        .arg(&dev)
+        .assert()
+        .code(1)
+        .stderr(contains("source"));
+}

@@ -4,7 +4,7 @@
 //! against lowercased words. The attribution verbs are in `verbs`.
 
 /// Words that make a source a government body.
-pub(super) const GOV_STRONG: &[&str] = &[
+pub(crate) const GOV_STRONG: &[&str] = &[
     "government",
     "governments",
     "ministry",
@@ -63,7 +63,7 @@ pub(super) const GOV_STRONG: &[&str] = &[
 ];
 
 /// Words that suggest a government source unless company words are there.
-pub(super) const GOV_WEAK: &[&str] = &[
+pub(crate) const GOV_WEAK: &[&str] = &[
     "official",
     "officials",
     "authority",
@@ -76,7 +76,7 @@ pub(super) const GOV_WEAK: &[&str] = &[
 ];
 
 /// Words that make a source a company.
-pub(super) const COMPANY_STRONG: &[&str] = &[
+pub(crate) const COMPANY_STRONG: &[&str] = &[
     "company",
     "companies",
     "firm",
@@ -118,7 +118,7 @@ pub(super) const COMPANY_STRONG: &[&str] = &[
 ];
 
 /// Words that suggest a company source unless government words are there.
-pub(super) const COMPANY_WEAK: &[&str] = &[
+pub(crate) const COMPANY_WEAK: &[&str] = &[
     "executive",
     "executives",
     "chairman",

@@ -75,7 +75,7 @@
 
 mod assemble;
 mod kind;
-mod lexicon;
+pub(crate) mod lexicon;
 mod quotes;
 mod reported;
 mod source;
