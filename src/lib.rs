@@ -31,6 +31,7 @@
 //! ```
 
 pub mod article;
+pub mod article_eval;
 pub mod batch;
 pub mod classifier;
 pub mod cues;

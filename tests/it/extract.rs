@@ -416,3 +416,86 @@ fn a_bare_name_is_read_as_the_article_named_it() {
     assert!(records[0].get("source_mention").is_none());
     assert_eq!(records[1]["source_mention"], "Vantor, a cybersecurity firm");
 }
+
+/// The two sides' statements of the annotated articles in `dir`, counted
+/// from their JSON files.
+fn annotated_statements(dir: &std::path::Path) -> usize {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            n += v["statements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["party"] != "other")
+                .count();
+        }
+    }
+    n
+}
+
+#[test]
+fn extract_eval_scores_the_annotated_articles() {
+    for set in ["dev", "test"] {
+        let dir = root().join("data/articles").join(set);
+        let out = success_stdout(
+            stance(&default_model())
+                .args(["--json", "extract", "--eval"])
+                .arg(&dir)
+                .assert(),
+        );
+        let v: Value = serde_json::from_str(out.trim()).unwrap();
+        let c = &v["counts"];
+        assert!(c["articles"].as_u64().unwrap() >= 20, "{set}: {c}");
+        assert_eq!(
+            c["annotated"].as_u64().unwrap() as usize,
+            annotated_statements(&dir)
+        );
+        // Floors well under today's figures: a change that loses many
+        // statements, or makes many up, fails here.
+        assert!(v["recall"].as_f64().unwrap() > 0.75, "{set}: {v}");
+        assert!(v["precision"].as_f64().unwrap() > 0.85, "{set}: {v}");
+        assert!(c["found"].as_u64() >= c["both_right"].as_u64());
+    }
+    // The readable report, with what went wrong listed first.
+    let out = success_stdout(
+        stance(&default_model())
+            .args(["extract", "--misses", "--eval"])
+            .arg(root().join("data/articles/dev"))
+            .assert(),
+    );
+    assert!(out.contains("statement recall"), "{out}");
+    assert!(out.contains("a01.txt: "), "{out}");
+}
+
+#[test]
+fn extract_eval_names_the_bad_annotation() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("x.txt"),
+        "“We deny it all,” the company said.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("x.json"),
+        r#"{"parties":{"government":"g","company":"c"},"statements":[{"text":"We deny it","party":"company","speaker":"company","stance":"refusal","kind":"quote"}]}"#,
+    )
+    .unwrap();
+    stance(&default_model())
+        .args(["extract", "--eval"])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stderr(contains("x.json"))
+        .stderr(contains("statement 1: stance"));
+    // An article without its annotation.
+    std::fs::remove_file(tmp.path().join("x.json")).unwrap();
+    stance(&default_model())
+        .args(["extract", "--eval"])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stderr(contains("x.json"));
+}
