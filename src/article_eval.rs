@@ -510,6 +510,7 @@ mod tests {
             .iter()
             .map(|&(s, e, kind)| ClassifiedStatement {
                 statement: Statement {
+                    kind: crate::text::extract::StatementKind::Quote,
                     text: chars[s..e].iter().collect(),
                     start: s,
                     end: e,

@@ -149,6 +149,8 @@ pub enum StatementOutcome<'a> {
 pub struct StatementRecord<'a> {
     /// 1-based number in the article.
     pub id: usize,
+    /// `quote`, `reported` or `measure`.
+    pub kind: crate::text::extract::StatementKind,
     /// The statement as written.
     pub text: &'a str,
     /// Offset of its first char, in chars.
@@ -197,6 +199,7 @@ impl<'a> StatementRecord<'a> {
         };
         StatementRecord {
             id,
+            kind: statement.kind,
             text: &statement.text,
             start: statement.start,
             end: statement.end,

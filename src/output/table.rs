@@ -77,13 +77,14 @@ pub(super) fn result_row(
 /// One statement's readable block.
 pub(super) fn statement_block(out: &mut impl Write, r: &StatementRecord) -> io::Result<()> {
     let id = r.id;
+    let kind = r.kind.as_str();
     if r.parts.is_empty() {
-        writeln!(out, "[{id}] chars {}..{}", r.start, r.end)?;
+        writeln!(out, "[{id}] {kind}, chars {}..{}", r.start, r.end)?;
     } else {
         let parts: Vec<String> = r.parts.iter().map(|(s, e)| format!("{s}..{e}")).collect();
         writeln!(
             out,
-            "[{id}] chars {} (one sentence quoted in parts)",
+            "[{id}] {kind}, chars {} (one sentence quoted in parts)",
             parts.join(", ")
         )?;
     }

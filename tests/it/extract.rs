@@ -88,6 +88,11 @@ fn check_statement(name: &str, i: usize, got: &Statement, want: &Value) {
         want["source_kind"].as_str().unwrap(),
         "{at}: source_kind"
     );
+    assert_eq!(
+        got.kind.as_str(),
+        want["kind"].as_str().unwrap(),
+        "{at}: kind"
+    );
 }
 
 #[test]
@@ -171,7 +176,7 @@ fn cli_json_gives_every_field_and_the_clear_labels() {
         for (i, (r, w)) in records.iter().zip(&want).enumerate() {
             let at = format!("{name} statement {}", i + 1);
             let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
-            let mut expected_keys = vec!["id", "text", "start", "end"];
+            let mut expected_keys = vec!["id", "kind", "text", "start", "end"];
             if w.get("parts").is_some() {
                 expected_keys.push("parts");
                 assert_eq!(r["parts"], w["parts"], "{at}: parts");
@@ -190,7 +195,7 @@ fn cli_json_gives_every_field_and_the_clear_labels() {
             ]);
             assert_eq!(keys, expected_keys, "{at}");
             assert_eq!(r["id"], Value::from(i + 1), "{at}");
-            for key in ["text", "start", "end", "source", "source_kind"] {
+            for key in ["kind", "text", "start", "end", "source", "source_kind"] {
                 assert_eq!(r[key], w[key], "{at}: {key}");
             }
             let speaker = r["speaker"].as_str().unwrap();
@@ -221,7 +226,8 @@ fn cli_readable_output_has_blocks_and_a_summary() {
             .arg(articles().join("straight-quotes.txt"))
             .assert(),
     );
-    assert!(out.contains("[1] chars 195..282"), "{out}");
+    assert!(out.contains("[1] measure, chars 85..191"), "{out}");
+    assert!(out.contains("[2] quote, chars 195..282"), "{out}");
     assert!(out.contains("source:  the regulator (government)"), "{out}");
     assert!(
         out.contains("source:  Dana Whitfield, chief executive of Northwind Telecom (company)"),
@@ -251,11 +257,8 @@ fn cli_readable_output_has_blocks_and_a_summary() {
                 .unwrap()
         })
         .sum();
-    assert_eq!(total, 2, "{out}");
-    assert!(
-        out.contains("company: ") && out.contains("1 commitment"),
-        "{out}"
-    );
+    assert_eq!(total, 3, "{out}");
+    assert!(out.contains("company: 1 statement, 1 commitment"), "{out}");
 }
 
 #[test]

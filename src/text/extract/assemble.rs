@@ -4,10 +4,10 @@
 //! joins a quoted sentence split by its attribution, and works out each
 //! source's kind.
 
-use super::kind::{kind_from_names, name_keys};
+use super::kind::{described_names, kind_from_names, name_keys};
 use super::quotes::{quote_info, QuoteInfo};
 use super::tokens::{is_mark, Para, Span};
-use super::{source_kind, SourceKind, Statement, MAX_SPLIT_GAP, MIN_QUOTE_WORDS};
+use super::{source_kind, SourceKind, Statement, StatementKind, MAX_SPLIT_GAP, MIN_QUOTE_WORDS};
 use std::collections::HashMap;
 
 /// One sentence, for quotes that look for a source around them.
@@ -28,6 +28,9 @@ pub(super) struct Found {
     pub(super) source: Option<Span>,
     /// A quote, not a reported statement.
     pub(super) quote: bool,
+    /// A government body's measure or finding (kept only if its source is
+    /// one).
+    pub(super) measure: bool,
 }
 
 /// The state of one pass over an article.
@@ -112,6 +115,7 @@ impl<'a> Extractor<'a> {
                 end: q.end,
                 source,
                 quote: true,
+                measure: false,
             });
         }
         // Reported first on equal starts, so that a quote inside one is
@@ -139,6 +143,10 @@ impl<'a> Extractor<'a> {
         let mut names: HashMap<String, Option<SourceKind>> = HashMap::new();
         // The first mention that gave each name its kind.
         let mut mentions: HashMap<String, String> = HashMap::new();
+        for (key, (kind, mention)) in described_names(chars) {
+            names.insert(key.clone(), Some(kind));
+            mentions.insert(key, mention);
+        }
         let mut kinds = Vec::with_capacity(kept.len());
         for f in &kept {
             let kind = f
@@ -155,13 +163,16 @@ impl<'a> Extractor<'a> {
             }
             kinds.push(kind);
         }
+        // The last known kind, for `he` and `she`.
+        let mut last_kind = SourceKind::Unknown;
+        let mut last_person_kind = SourceKind::Unknown;
         kept.iter()
             .zip(kinds)
             .map(|(f, kind)| {
                 let source = f.source.map(text);
                 let (kind, source_mention) = match (&source, kind) {
                     (Some(src), SourceKind::Unknown) => {
-                        let kind = kind_from_names(src, &names);
+                        let mut kind = kind_from_names(src, &names);
                         let mention = (kind != SourceKind::Unknown)
                             .then(|| {
                                 name_keys(src)
@@ -169,13 +180,64 @@ impl<'a> Extractor<'a> {
                                     .find_map(|key| mentions.get(key).cloned())
                             })
                             .flatten();
+                        if kind == SourceKind::Unknown {
+                            kind = gazetteer_kind(src);
+                        }
+                        let lower = src.to_lowercase();
+                        let pronoun = matches!(
+                            lower.as_str(),
+                            "he" | "she"
+                                | "they"
+                                | "it"
+                                | "the spokesperson"
+                                | "the spokeswoman"
+                                | "the spokesman"
+                        );
+                        if kind == SourceKind::Unknown && pronoun {
+                            kind = if matches!(lower.as_str(), "he" | "she")
+                                && last_person_kind != SourceKind::Unknown
+                            {
+                                last_person_kind
+                            } else {
+                                last_kind
+                            };
+                        }
+                        // A name the article never describes, that is not
+                        // in the gazetteer and not a person's, is taken for
+                        // a company's: government bodies are named with
+                        // words that say what they are.
+                        if kind == SourceKind::Unknown && !pronoun && is_bare_name(src) {
+                            kind = SourceKind::Company;
+                        }
+                        // A person read through their organisation
+                        // (`Hendriks, Rydlo's chief technology officer`)
+                        // is known by name from then on (`Hendriks said`).
+                        if kind != SourceKind::Unknown && !pronoun {
+                            for key in name_keys(src) {
+                                names.entry(key).or_insert(Some(kind));
+                            }
+                        }
                         (kind, mention)
                     }
                     _ => (kind, None),
                 };
+                if kind != SourceKind::Unknown {
+                    last_kind = kind;
+                    if source.as_deref().is_some_and(is_person) {
+                        last_person_kind = kind;
+                    }
+                }
+                let statement_kind = if f.quote {
+                    StatementKind::Quote
+                } else if f.measure {
+                    StatementKind::Measure
+                } else {
+                    StatementKind::Reported
+                };
                 (
                     f.quote,
                     Statement {
+                        kind: statement_kind,
                         text: text((f.start, f.end)),
                         start: f.start,
                         end: f.end,
@@ -205,8 +267,103 @@ impl<'a> Extractor<'a> {
             )
             .into_iter()
             .map(|(_, statement)| statement)
+            .filter(|s| s.kind != StatementKind::Measure || s.source_kind == SourceKind::Government)
             .collect()
     }
+}
+
+/// Words that name a person's role.
+const ROLES: &[&str] = &[
+    "minister",
+    "senator",
+    "secretary",
+    "commissioner",
+    "ambassador",
+    "judge",
+    "mayor",
+    "governor",
+    "premier",
+    "official",
+    "spokesperson",
+    "spokeswoman",
+    "spokesman",
+    "chief",
+    "executive",
+    "ceo",
+    "cfo",
+    "cto",
+    "coo",
+    "president",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "founder",
+    "counsel",
+    "lawyer",
+    "director",
+    "manager",
+    "head",
+    "inspector",
+    "prosecutor",
+    "treasurer",
+    "lawmaker",
+    "legislator",
+    "mp",
+    "councillor",
+    "officer",
+    "deputy",
+];
+
+/// Whether a source reads as one person (`Senator Maria Okafor`, `Dale
+/// Kowalchuk, Prairielink's president`), whom a later `he` or `she` means,
+/// rather than an organisation (`Cloudline Inc.`).
+fn is_person(source: &str) -> bool {
+    let words = super::kind::kind_words(source);
+    if words.iter().any(|w| ROLES.contains(&w.as_str())) {
+        return true;
+    }
+    let org = super::source_kind(source) != SourceKind::Unknown;
+    let capitals = source
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    !org && capitals >= 2 && words.len() <= 4
+}
+
+/// Whether a source is only a name (`Zipfare`, `Kestrel Silicon`), not a
+/// person's (`Talbot` may be one: a single word counts only when the
+/// article also writes it in a longer name) and not a generic mention.
+fn is_bare_name(source: &str) -> bool {
+    let words: Vec<&str> = source.split_whitespace().collect();
+    let first_capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    !words.is_empty()
+        && words.len() <= 4
+        && words.iter().all(first_capital)
+        && !words
+            .iter()
+            .any(|w| super::lexicon::NAME_STOP.contains(&w.to_lowercase().as_str()))
+        && !is_person(source)
+}
+
+/// The kind of a source that names a real organisation or title of the
+/// gazetteer (`FTC`, `the Taoiseach`, `Microsoft`), if its names agree.
+fn gazetteer_kind(source: &str) -> SourceKind {
+    let mut kind = SourceKind::Unknown;
+    for e in crate::cues::SourceCues::shipped().read(source) {
+        if !matches!(e.cue, crate::cues::Cue::Name | crate::cues::Cue::Title) {
+            continue;
+        }
+        let k = if e.kind == "government" {
+            SourceKind::Government
+        } else {
+            SourceKind::Company
+        };
+        if kind != SourceKind::Unknown && kind != k {
+            return SourceKind::Unknown;
+        }
+        kind = k;
+    }
+    kind
 }
 
 /// Whether two quotes in a row are one sentence cut by its attribution:

@@ -30,7 +30,7 @@ pub(super) fn kind_of_words(words: &[String]) -> SourceKind {
     for (i, w) in words.iter().enumerate() {
         let w = w.as_str();
         let white_house = w == "house" && i > 0 && words[i - 1] == "white";
-        if GOV_STRONG.contains(&w) || white_house {
+        if GOV_STRONG.contains(&w) || white_house || central_bank(words, i) {
             strong_gov += 1;
             last_strong = SourceKind::Government;
         } else if COMPANY_STRONG.contains(&w) {
@@ -52,6 +52,56 @@ pub(super) fn kind_of_words(words: &[String]) -> SourceKind {
             _ => SourceKind::Unknown,
         },
     }
+}
+
+/// Whether `words[i]` is the `bank` of a central bank (`the central
+/// bank`, `the Reserve Bank of India`), which is a government body.
+fn central_bank(words: &[String], i: usize) -> bool {
+    matches!(words[i].as_str(), "bank" | "banks")
+        && i > 0
+        && matches!(words[i - 1].as_str(), "central" | "reserve" | "federal")
+}
+
+/// Weak words that name a person's role rather than an organisation: in
+/// `Prairielink's president` they take the kind of the name before them.
+pub(super) const WEAK_ROLES: &[&str] = &[
+    "official",
+    "officials",
+    "president",
+    "executive",
+    "executives",
+    "chairman",
+    "chairwoman",
+    "chief",
+    "counsel",
+    "lawyer",
+    "lawyers",
+    "attorney",
+    "attorneys",
+    "manager",
+    "managing",
+    "owner",
+    "owners",
+    "staff",
+    "employees",
+    "investors",
+    "advocates",
+];
+
+/// The kind named by a source's strong words only (an organisation or a
+/// role that says its side: `ministry`, `company`, `minister`, `ceo`).
+pub(super) fn strong_kind(words: &[String]) -> SourceKind {
+    let mut last = SourceKind::Unknown;
+    for (i, w) in words.iter().enumerate() {
+        let w = w.as_str();
+        let white_house = w == "house" && i > 0 && words[i - 1] == "white";
+        if GOV_STRONG.contains(&w) || white_house || central_bank(words, i) {
+            last = SourceKind::Government;
+        } else if COMPANY_STRONG.contains(&w) {
+            last = SourceKind::Company;
+        }
+    }
+    last
 }
 
 /// The capitalized names in a source that may stand for it elsewhere in
@@ -85,6 +135,199 @@ pub(super) fn kind_from_names(
         }
     }
     kind
+}
+
+/// One word of an article, for [`described_names`].
+struct Word {
+    /// The word as written, a trailing possessive dropped.
+    text: String,
+    /// Offsets of its first char and past its last.
+    start: usize,
+    end: usize,
+    /// The punctuation right after it (`,` `.` `(` ...), if any.
+    punct: Option<char>,
+}
+
+/// The words of `chars` with the punctuation that follows each.
+fn article_words(chars: &[char]) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_alphanumeric() {
+            let s = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric()
+                    || (matches!(chars[i], '-' | '.' | '\'' | '’' | '&')
+                        && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())))
+            {
+                i += 1;
+            }
+            let text: String = chars[s..i].iter().collect();
+            let text = text
+                .strip_suffix("’s")
+                .or_else(|| text.strip_suffix("'s"))
+                .map(str::to_string)
+                .unwrap_or(text);
+            out.push(Word {
+                text,
+                start: s,
+                end: i,
+                punct: None,
+            });
+            continue;
+        }
+        if c == '\n' {
+            if let Some(w) = out.last_mut() {
+                w.punct.get_or_insert('\n');
+            }
+        } else if !c.is_whitespace() {
+            if let Some(w) = out.last_mut() {
+                if w.punct.is_none() && (w.end == i || !matches!(c, '“' | '"' | '‘')) {
+                    w.punct = Some(c);
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Words that may sit inside an organisation's name (`Ministry of Energy`).
+/// Not `and`: `Transport Commission and BusCo` is two names.
+const NAME_INNER: &[&str] = &["of", "for", "de", "du", "la", "del", "des", "van", "von"];
+
+/// The most words of a description after a name (`Kaspersky, a leading
+/// global cybersecurity firm,`).
+const MAX_DESCRIPTION_WORDS: usize = 12;
+
+/// The names an article describes, with the kind the description gives and
+/// the mention that gives it: `Kaspersky, a leading global cybersecurity
+/// firm` (an appositive after the name), `Chinese smartphone maker Lumora
+/// Mobile` (a kind word right before it), `the Dutch Data Protection
+/// Authority (AP)` (the name's own words; the acronym in brackets takes
+/// them too). A name described as both kinds is left out.
+pub(super) fn described_names(chars: &[char]) -> HashMap<String, (SourceKind, String)> {
+    let words = article_words(chars);
+    let text = |s: usize, e: usize| -> String { chars[s..e].iter().collect() };
+    let mut out: HashMap<String, (SourceKind, String)> = HashMap::new();
+    let mut conflicted: std::collections::HashSet<String> = Default::default();
+    let mut add = |key: String, kind: SourceKind, mention: String| {
+        if conflicted.contains(&key) {
+            return;
+        }
+        match out.get(&key) {
+            Some((k, _)) if *k != kind => {
+                out.remove(&key);
+                conflicted.insert(key);
+            }
+            Some(_) => {}
+            None => {
+                out.insert(key, (kind, mention));
+            }
+        }
+    };
+    let capital = |w: &Word| w.text.chars().next().is_some_and(char::is_uppercase);
+    let mut i = 0;
+    while i < words.len() {
+        if !capital(&words[i]) {
+            i += 1;
+            continue;
+        }
+        // A run of capitalized words, with inner words between them.
+        let s = i;
+        let mut e = i + 1;
+        while e < words.len() && words[e - 1].punct.is_none() {
+            if capital(&words[e]) {
+                e += 1;
+            } else if NAME_INNER.contains(&words[e].text.to_lowercase().as_str())
+                && e + 1 < words.len()
+                && words[e].punct.is_none()
+                && capital(&words[e + 1])
+            {
+                e += 2;
+            } else {
+                break;
+            }
+        }
+        let mut ns = s;
+        while ns < e && NAME_STOP.contains(&words[ns].text.to_lowercase().as_str()) {
+            ns += 1;
+        }
+        i = e;
+        if ns >= e {
+            continue;
+        }
+        let name_words: Vec<String> = words[ns..e].iter().map(|w| w.text.to_lowercase()).collect();
+        let name = text(words[ns].start, words[e - 1].end);
+        let keys = name_keys(&name);
+        if keys.is_empty() {
+            continue;
+        }
+        let mut kinds: Vec<(SourceKind, String)> = Vec::new();
+        // The name's own words (`Dutch Data Protection Authority`).
+        let own = strong_kind(&name_words);
+        if own != SourceKind::Unknown {
+            kinds.push((own, name.clone()));
+        }
+        // A kind word right before it (`smartphone maker Lumora`).
+        if ns > 0 && words[ns - 1].punct.is_none() && !capital(&words[ns - 1]) {
+            let w = words[ns - 1].text.to_lowercase();
+            let k = strong_kind(std::slice::from_ref(&w));
+            if k != SourceKind::Unknown {
+                let mut from = ns - 1;
+                while from > 0
+                    && words[from - 1].punct.is_none()
+                    && !capital(&words[from - 1])
+                    && ns - from < 4
+                    && !matches!(
+                        words[from - 1].text.as_str(),
+                        "said" | "says" | "and" | "by" | "to" | "with" | "on" | "in"
+                    )
+                {
+                    from -= 1;
+                }
+                kinds.push((k, text(words[from].start, words[e - 1].end)));
+            }
+        }
+        // An appositive (`Kaspersky, a leading ... firm,`).
+        if words[e - 1].punct == Some(',') && e < words.len() {
+            let first = words[e].text.to_lowercase();
+            if matches!(first.as_str(), "a" | "an" | "the" | "its" | "one") {
+                let mut d = e;
+                let mut desc = Vec::new();
+                while d < words.len() && desc.len() < MAX_DESCRIPTION_WORDS {
+                    let w = words[d].text.to_lowercase();
+                    if super::verbs::verb(&w).is_some() {
+                        desc.clear();
+                        break;
+                    }
+                    desc.push(w);
+                    if words[d].punct.is_some() {
+                        break;
+                    }
+                    d += 1;
+                }
+                let k = kind_of_words(&desc);
+                if k != SourceKind::Unknown && d < words.len() {
+                    kinds.push((k, text(words[ns].start, words[d].end)));
+                }
+            }
+        }
+        // An acronym in brackets (`... Authority (AP)`).
+        let acronym = (words[e - 1].punct == Some('(') && e < words.len())
+            .then(|| &words[e])
+            .filter(|w| w.text.len() >= 2 && w.text.chars().all(|c| c.is_uppercase() || c == '.'));
+        for (k, mention) in kinds {
+            for key in &keys {
+                add(key.clone(), k, mention.clone());
+            }
+            if let Some(a) = acronym {
+                add(a.text.to_lowercase(), k, mention.clone());
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -147,9 +147,36 @@ impl std::fmt::Display for SourceKind {
     }
 }
 
+/// How a statement is given in the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatementKind {
+    /// Between quotation marks.
+    Quote,
+    /// Reported speech: the clause of an attribution verb, or `according
+    /// to`.
+    Reported,
+    /// A government body's own measure or finding, reported without a verb
+    /// of saying (`The agency fined Halvern $2 million for late filings`).
+    Measure,
+}
+
+impl StatementKind {
+    /// The kind's name as printed: `quote`, `reported` or `measure`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementKind::Quote => "quote",
+            StatementKind::Reported => "reported",
+            StatementKind::Measure => "measure",
+        }
+    }
+}
+
 /// One statement found in an article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statement {
+    /// A quote, reported speech, or a government body's measure.
+    pub kind: StatementKind,
     /// The statement exactly as written: a quote without its quotation
     /// marks (and without a trailing comma), or a reported clause.
     pub text: String,
@@ -182,11 +209,33 @@ pub struct Statement {
 pub fn extract(article: &str) -> Vec<Statement> {
     let chars: Vec<char> = article.chars().collect();
     let mut ex = Extractor::new(&chars);
-    for (ps, pe) in paragraphs(&chars) {
-        ex.paragraph(ps, pe);
+    for (i, (ps, pe)) in paragraphs(&chars).into_iter().enumerate() {
+        if i > 0 || !is_headline(&chars[ps..pe]) {
+            ex.paragraph(ps, pe);
+        }
         ex.para += 1;
     }
     ex.finish()
+}
+
+/// The most words of a headline.
+const MAX_HEADLINE_WORDS: usize = 25;
+
+/// Whether an article's first paragraph is a headline: one short line
+/// that does not end as a sentence does (`FTC says exit fees trap business
+/// customers`). Headlines report statements the story tells in full below,
+/// so they are not read for statements.
+fn is_headline(para: &[char]) -> bool {
+    let text: String = para.iter().collect();
+    let text = text.trim();
+    let ends_as_sentence = text
+        .trim_end_matches(['"', '”', '»', '’', '\''])
+        .chars()
+        .last()
+        .is_some_and(|c| matches!(c, '.' | '!' | '?'));
+    !text.contains('\n')
+        && !ends_as_sentence
+        && text.split_whitespace().count() <= MAX_HEADLINE_WORDS
 }
 
 /// The kind of a source, from its words alone: a government body or
@@ -203,9 +252,30 @@ pub fn source_kind(source: &str) -> SourceKind {
         .iter()
         .position(|w| matches!(w.as_str(), "for" | "of" | "at" | "from"))
     {
+        // An organisation named before the preposition is the head
+        // (`the Ministry of Energy`, `Halvern Bank of Commerce`); a role
+        // (`a spokesperson for`, `chief executive of`) takes the kind of
+        // the organisation after it.
+        let head = kind::strong_kind(&words[..i]);
+        if head != SourceKind::Unknown {
+            return head;
+        }
         let kind = kind_of_words(&words[i + 1..]);
         if kind != SourceKind::Unknown {
             return kind;
+        }
+    }
+    // `Prairielink's president`: a name's role is the name's, known only
+    // from the article (see the kinds of names in `assemble`), unless the
+    // words say more than a weak role.
+    if let Some(i) = words.iter().position(|w| w == "s") {
+        if i > 0 && kind_of_words(&words[..i]) == SourceKind::Unknown {
+            let after: Vec<String> = words[i + 1..]
+                .iter()
+                .filter(|w| !kind::WEAK_ROLES.contains(&w.as_str()))
+                .cloned()
+                .collect();
+            return kind_of_words(&after);
         }
     }
     kind_of_words(&words)

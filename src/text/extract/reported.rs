@@ -3,10 +3,10 @@
 //! `X, according to Y`, and sentences with the attribution in their middle.
 
 use super::assemble::{Extractor, Found, SentInfo};
-use super::lexicon::{AUX, CONJ, NOT_CLAUSE_START, PRONOUNS};
+use super::lexicon::{AUX, BE, CONJ, NOT_CLAUSE_START, PRONOUNS};
 use super::source::{appositive, forward_source, forward_words, Boundary};
 use super::tokens::{count_words, is_quote_tok, is_terminal, trim_tokens, Kind, Para, Span};
-use super::verbs::{Class, Verb};
+use super::verbs::{measure, Class, Verb};
 use super::{MAX_CLAUSE_TOKENS, MAX_SENTENCE_TOKENS, MIN_REPORTED_WORDS, MIN_VERB_PHRASE_WORDS};
 
 impl Extractor<'_> {
@@ -35,6 +35,10 @@ impl Extractor<'_> {
                 continue;
             }
             let Some(v) = p.verb_at(t) else {
+                if let Some(end) = self.measure_at(p, t, ts, te) {
+                    covered = end;
+                    produced = true;
+                }
                 t += 1;
                 continue;
             };
@@ -91,6 +95,26 @@ impl Extractor<'_> {
                 t += 1;
                 continue;
             }
+            // A sentence that ends with its attribution (`Existing
+            // cardholders will not be affected, the RBI said.`).
+            if back.boundary == Boundary::Comma
+                && back.subject.is_some()
+                && subject_start > ts + 2
+                && !produced
+                && te - ts <= MAX_SENTENCE_TOKENS
+                && attribution_ends_sentence(p, t, te)
+                && !p.toks[ts..subject_start].iter().any(is_quote_tok)
+            {
+                if let Some((s, e)) = trim_tokens(p, ts, subject_start - 1) {
+                    if count_words(p, s, e) >= MIN_REPORTED_WORDS {
+                        self.push_reported(p, s, e, source);
+                        produced = true;
+                        covered = te;
+                    }
+                }
+                t += 1;
+                continue;
+            }
             let (pieces, scan_end) = complement(p, t, te, v, quote_attr);
             for (s, e, min) in pieces {
                 if count_words(p, s, e) >= min {
@@ -107,6 +131,54 @@ impl Extractor<'_> {
         });
     }
 
+    /// A government body's measure or finding at `t` (`The agency fined
+    /// Halvern $2 million for ...`, `Halvern was fined ... by the agency`):
+    /// the verb and its clause, recorded with the subject (or the agent
+    /// after `by`) as its source; kept at the end only if that source is a
+    /// government body. Returns the token where it ends.
+    fn measure_at(&mut self, p: &mut Para, t: usize, ts: usize, te: usize) -> Option<usize> {
+        let w = p.word(t)?;
+        if p.capitalized(t) || !measure(w) {
+            return None;
+        }
+        let passive = t > ts && p.word(t - 1).is_some_and(|w| BE.contains(&w));
+        let source = if passive {
+            let by = (t + 1..te.min(t + 15)).find(|&k| p.word(k) == Some("by"))?;
+            let src_end = forward_words(p, by + 1, te);
+            if src_end == by + 1 {
+                return None;
+            }
+            p.span(by + 1, src_end)
+        } else {
+            let back = self.look_back(p, t, ts);
+            let (s, e) = back.subject?;
+            // At the sentence's start, after an opening phrase, or after a
+            // dateline (`TOKYO — The ministry ...`).
+            let dateline =
+                s > ts && matches!(p.toks[s - 1].kind, Kind::Punct('—' | '–' | '-' | ':'));
+            if back.skip
+                || !(matches!(back.boundary, Boundary::Start | Boundary::Comma) || dateline)
+            {
+                return None;
+            }
+            self.resolve(p, s, e)
+        };
+        let (end, _) = clause_end(p, t + 1, te, false);
+        let (s, e) = trim_tokens(p, t, end)?;
+        if count_words(p, s, e) < MIN_REPORTED_WORDS + 1 {
+            return None;
+        }
+        let (start, end) = p.span(s, e);
+        self.found.push(Found {
+            start,
+            end,
+            source: Some(source),
+            quote: false,
+            measure: true,
+        });
+        Some(e)
+    }
+
     /// Records a reported statement of tokens `s..e`.
     fn push_reported(&mut self, p: &Para, s: usize, e: usize, source: Option<Span>) {
         let (start, end) = p.span(s, e);
@@ -115,6 +187,7 @@ impl Extractor<'_> {
             end,
             source,
             quote: false,
+            measure: false,
         });
     }
 
@@ -179,7 +252,11 @@ fn complement(
 ) -> (Vec<(usize, usize, usize)>, usize) {
     // `that` after a short object: `told reporters that`.
     let mut that_at = None;
-    for k in v + 1..te.min(v + 7) {
+    for k in v + 1..te.min(v + 9) {
+        // `maintained, however, that`: commas and a discourse adverb.
+        if p.is_punct(k, ',') {
+            continue;
+        }
         let Some(w) = p.word(k) else { break };
         if w == "that" {
             that_at = Some(k);
@@ -306,13 +383,36 @@ fn clause_end(p: &Para, start: usize, te: usize, commas_end: bool) -> (usize, Op
     (k, None)
 }
 
+/// Whether the attribution verb at `v` ends its sentence, but for a short
+/// tail without a verb or a clause (`said`, `said on Monday`, `told
+/// reporters in Brussels`, `added in a statement`).
+fn attribution_ends_sentence(p: &Para, v: usize, te: usize) -> bool {
+    let mut words = 0;
+    for k in v + 1..te {
+        match p.toks[k].kind {
+            Kind::Punct(c) if is_terminal(c) => return k + 1 >= te,
+            Kind::Word => {
+                let w = p.lower[k].as_str();
+                words += 1;
+                if words > 6 || w == "that" || p.verb_at(k).is_some() || PRONOUNS.contains(&w) {
+                    return false;
+                }
+            }
+            Kind::Punct(',') => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// Whether an attribution verb follows within a few words of `k`
 /// (`but note that`, `and the ministry added`).
 fn attribution_follows(p: &Para, k: usize, te: usize) -> bool {
     for j in k..te.min(k + 6) {
         let Some(w) = p.word(j) else { return false };
         if let Some(v) = p.verb_at(j) {
-            if !v.ambiguous || p.word(j + 1) == Some("that") {
+            let infinitive = j > 0 && p.word(j - 1) == Some("to");
+            if !infinitive && ((!v.ambiguous && !v.needs_that) || p.word(j + 1) == Some("that")) {
                 return true;
             }
         }

@@ -107,6 +107,29 @@ impl Extractor<'_> {
             } else if WEEKDAYS.contains(&w) && j > ts && p.word(j - 1) == Some("on") {
                 k = j - 1;
                 n += 2;
+            } else if matches!(w, "morning" | "afternoon" | "evening" | "night")
+                && j > ts + 1
+                && p.word(j - 1).is_some_and(|d| WEEKDAYS.contains(&d))
+                && p.word(j - 2) == Some("on")
+            {
+                k = j - 2;
+                n += 3;
+            } else if matches!(
+                w,
+                "yesterday"
+                    | "today"
+                    | "tonight"
+                    | "also"
+                    | "again"
+                    | "now"
+                    | "earlier"
+                    | "later"
+                    | "already"
+                    | "previously"
+                    | "first"
+            ) {
+                k = j;
+                n += 1;
             } else {
                 break;
             }
