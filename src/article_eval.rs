@@ -36,7 +36,7 @@
 use crate::article::{classify_statements, ClassifiedStatement};
 use crate::classifier::Classifier;
 use crate::error::{Result, StanceError};
-use crate::text::extract::extract;
+use crate::text::extract::{extract, SourceKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -346,14 +346,18 @@ pub fn score(article: &AnnotatedArticle, got: &[ClassifiedStatement]) -> Article
         c.found += 1;
         kind.1 += 1;
         let g = &got[j];
-        if g.statement.source_kind.as_str() == a.party {
+        let party = match (g.statement.source_kind, &g.result) {
+            (SourceKind::Unknown, Ok(p)) => p.speaker.as_str(),
+            (kind, _) => kind.as_str(),
+        };
+        if party == a.party {
             c.party_right += 1;
         } else {
             misses.push(Miss {
                 what: "party",
                 text: a.text.clone(),
                 detail: format!(
-                    "{} (source {:?}), read {} from {:?}",
+                    "{} (source {:?}), read {party} ({}) from {:?}",
                     a.party, a.source, g.statement.source_kind, g.statement.source
                 ),
             });
@@ -485,7 +489,7 @@ pub fn report_lines(c: &Counts) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::extract::{SourceKind, Statement};
+    use crate::text::extract::Statement;
 
     fn article(text: &str, statements: &[(&str, &str)]) -> AnnotatedArticle {
         let json = serde_json::json!({

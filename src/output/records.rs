@@ -167,6 +167,13 @@ pub struct StatementRecord<'a> {
     /// The article's describing mention of a bare-name source.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_mention: Option<&'a str>,
+    /// The side that made the statement: the source's kind when the
+    /// article tells it, else the model's speaker label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party: Option<&'a str>,
+    /// Where `party` came from: `article` or `model`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party_from: Option<&'static str>,
     /// The model's labels, or the error.
     #[serde(flatten)]
     pub outcome: StatementOutcome<'a>,
@@ -197,9 +204,16 @@ impl<'a> StatementRecord<'a> {
                 error: e.to_string(),
             },
         };
+        let (party, party_from) = match (statement.source_kind, result) {
+            (SourceKind::Unknown, Ok(p)) => (Some(p.speaker.as_str()), Some("model")),
+            (SourceKind::Unknown, Err(_)) => (None, None),
+            (kind, _) => (Some(kind.as_str()), Some("article")),
+        };
         StatementRecord {
             id,
             kind: statement.kind,
+            party,
+            party_from,
             text: &statement.text,
             start: statement.start,
             end: statement.end,

@@ -100,6 +100,12 @@ pub(super) fn statement_block(out: &mut impl Write, r: &StatementRecord) -> io::
     if let Some(mention) = r.source_mention {
         writeln!(out, "    named:   {}", excerpt(mention, usize::MAX))?;
     }
+    if let (Some(party), Some("model")) = (r.party, r.party_from) {
+        writeln!(
+            out,
+            "    party:   {party} (the article does not say; the model's speaker)"
+        )?;
+    }
     match &r.outcome {
         StatementOutcome::Scored {
             speaker,

@@ -185,6 +185,7 @@ fn cli_json_gives_every_field_and_the_clear_labels() {
             if r.get("source_mention").is_some() {
                 expected_keys.push("source_mention");
             }
+            expected_keys.extend(["party", "party_from"]);
             expected_keys.extend([
                 "speaker",
                 "speaker_score",
@@ -208,6 +209,21 @@ fn cli_json_gives_every_field_and_the_clear_labels() {
             let kind = w["source_kind"].as_str().unwrap();
             let disagrees = kind != "unknown" && kind != speaker;
             assert_eq!(r["speaker_disagrees"], Value::from(disagrees), "{at}");
+            // The party is the source's kind, or the model's speaker when the
+            // article does not tell it.
+            if kind == "unknown" {
+                assert_eq!(
+                    (&r["party"], &r["party_from"]),
+                    (&r["speaker"], &Value::from("model")),
+                    "{at}"
+                );
+            } else {
+                assert_eq!(
+                    (&r["party"], &r["party_from"]),
+                    (&w["source_kind"], &Value::from("article")),
+                    "{at}"
+                );
+            }
             if let Some(label) = w.get("speaker") {
                 assert_eq!(&r["speaker"], label, "{at}: speaker");
             }

@@ -4,7 +4,7 @@
 //! joins a quoted sentence split by its attribution, and works out each
 //! source's kind.
 
-use super::kind::{described_names, kind_from_names, name_keys};
+use super::kind::{described_names, kind_from_names, name_keys, role_mentions};
 use super::quotes::{quote_info, QuoteInfo};
 use super::tokens::{is_mark, Para, Span};
 use super::{source_kind, SourceKind, Statement, StatementKind, MAX_SPLIT_GAP, MIN_QUOTE_WORDS};
@@ -163,7 +163,22 @@ impl<'a> Extractor<'a> {
             }
             kinds.push(kind);
         }
-        // The last known kind, for `he` and `she`.
+        // The people the article mentions by role, with their kinds, for
+        // `he` and `she`.
+        let people: Vec<(usize, SourceKind, String)> = role_mentions(chars)
+            .into_iter()
+            .filter_map(|(at, m)| {
+                let mut kind = source_kind(&m);
+                if kind == SourceKind::Unknown {
+                    kind = kind_from_names(&m, &names);
+                }
+                if kind == SourceKind::Unknown {
+                    kind = gazetteer_kind(&m);
+                }
+                (kind != SourceKind::Unknown).then_some((at, kind, m))
+            })
+            .collect();
+        // The last known kind, for `it` and `they`.
         let mut last_kind = SourceKind::Unknown;
         let mut last_person_kind = SourceKind::Unknown;
         kept.iter()
@@ -173,7 +188,7 @@ impl<'a> Extractor<'a> {
                 let (kind, source_mention) = match (&source, kind) {
                     (Some(src), SourceKind::Unknown) => {
                         let mut kind = kind_from_names(src, &names);
-                        let mention = (kind != SourceKind::Unknown)
+                        let mut mention = (kind != SourceKind::Unknown)
                             .then(|| {
                                 name_keys(src)
                                     .iter()
@@ -193,6 +208,19 @@ impl<'a> Extractor<'a> {
                                 | "the spokeswoman"
                                 | "the spokesman"
                         );
+                        // `she`: the person last mentioned by role before
+                        // the statement, near enough.
+                        let at = f.source.map_or(f.start, |(s, _)| s);
+                        if kind == SourceKind::Unknown && matches!(lower.as_str(), "he" | "she") {
+                            if let Some((_, k, m)) = people
+                                .iter()
+                                .rev()
+                                .find(|(p, _, _)| *p < at && at - *p <= MAX_PRONOUN_REACH)
+                            {
+                                kind = *k;
+                                mention = Some(m.clone());
+                            }
+                        }
                         if kind == SourceKind::Unknown && pronoun {
                             kind = if matches!(lower.as_str(), "he" | "she")
                                 && last_person_kind != SourceKind::Unknown
@@ -271,6 +299,9 @@ impl<'a> Extractor<'a> {
             .collect()
     }
 }
+
+/// How far back (in chars) a `he` or `she` looks for the person it means.
+const MAX_PRONOUN_REACH: usize = 1500;
 
 /// Words that name a person's role.
 const ROLES: &[&str] = &[
@@ -421,5 +452,33 @@ mod tests {
     #[test]
     fn scare_quotes_are_not_statements() {
         assert!(extract("The so-called “kill switch” was never used.").is_empty());
+    }
+
+    #[test]
+    fn parties_are_read_from_the_article() {
+        // A name described before it (`smartphone maker`), an acronym in
+        // brackets, a person through their organisation, then by surname,
+        // and `she` through the person last mentioned by role.
+        let a = "India's agency froze funds of smartphone maker Lumora Mobile. The Enforcement Directorate (ED) said the transfers were disguised profits.\n\nLumora said it had paid every tax it owed. Arjun Mehra, Lumora's chief executive, said the company would appeal. Mehra added that staff had been intimidated.\n\nAn executive director at the central bank spoke on Thursday. The rules apply to everyone, she said.";
+        let got = extract(a);
+        let kind_of = |text: &str| {
+            got.iter()
+                .find(|s| s.text.starts_with(text))
+                .map(|s| s.source_kind)
+                .unwrap_or_else(|| panic!("{text}: {got:?}"))
+        };
+        assert_eq!(kind_of("the transfers"), SourceKind::Government);
+        assert_eq!(kind_of("it had paid"), SourceKind::Company);
+        assert_eq!(kind_of("the company would appeal"), SourceKind::Company);
+        assert_eq!(kind_of("staff had been"), SourceKind::Company);
+        assert_eq!(kind_of("The rules apply"), SourceKind::Government);
+        let she = got
+            .iter()
+            .find(|s| s.text.starts_with("The rules"))
+            .unwrap();
+        assert_eq!(
+            she.source_mention.as_deref(),
+            Some("An executive director at the central bank")
+        );
     }
 }

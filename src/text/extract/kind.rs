@@ -282,7 +282,21 @@ pub(super) fn described_names(chars: &[char]) -> HashMap<String, (SourceKind, St
                     && ns - from < 4
                     && !matches!(
                         words[from - 1].text.as_str(),
-                        "said" | "says" | "and" | "by" | "to" | "with" | "on" | "in"
+                        "said"
+                            | "says"
+                            | "and"
+                            | "by"
+                            | "to"
+                            | "with"
+                            | "on"
+                            | "in"
+                            | "of"
+                            | "the"
+                            | "a"
+                            | "an"
+                            | "for"
+                            | "from"
+                            | "at"
                     )
                 {
                     from -= 1;
@@ -326,6 +340,115 @@ pub(super) fn described_names(chars: &[char]) -> HashMap<String, (SourceKind, St
                 add(a.text.to_lowercase(), k, mention.clone());
             }
         }
+    }
+    out
+}
+
+/// Words that name one person's role, for [`role_mentions`].
+const PERSON_ROLES: &[&str] = &[
+    "minister",
+    "senator",
+    "secretary",
+    "commissioner",
+    "ambassador",
+    "judge",
+    "mayor",
+    "governor",
+    "premier",
+    "official",
+    "spokesperson",
+    "spokeswoman",
+    "spokesman",
+    "executive",
+    "ceo",
+    "cfo",
+    "cto",
+    "coo",
+    "president",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "founder",
+    "counsel",
+    "lawyer",
+    "director",
+    "manager",
+    "head",
+    "inspector",
+    "prosecutor",
+    "treasurer",
+    "lawmaker",
+    "legislator",
+    "mp",
+    "councillor",
+    "officer",
+    "member",
+    "councilmember",
+    "administrator",
+    "superintendent",
+    "regulator",
+    "chief",
+];
+
+/// The most words of a role mention on either side of its role word.
+const ROLE_REACH: usize = 6;
+
+/// The mentions of one person by their role in the article (`The council
+/// member who sponsored the ordinance`, `An executive director at the
+/// central bank`, `Tasha Brennan, Zipfare's general manager`), each with
+/// the offset of its first char: the people a later `he` or `she` may
+/// mean. A mention runs from a few words before its role word (no further
+/// than a comma or a verb) to a few after it (`at the central bank`).
+pub(super) fn role_mentions(chars: &[char]) -> Vec<(usize, String)> {
+    let words = article_words(chars);
+    let mut out = Vec::new();
+    let stop = |w: &str| {
+        super::verbs::verb(w).is_some()
+            || super::verbs::measure(w)
+            || super::lexicon::AUX.contains(&w)
+            || matches!(
+                w,
+                "who" | "which" | "that" | "and" | "but" | "when" | "while" | "spoke" | "speaking"
+            )
+    };
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].text.to_lowercase();
+        if !PERSON_ROLES.contains(&w.as_str()) {
+            i += 1;
+            continue;
+        }
+        let capital = |w: &Word| w.text.chars().next().is_some_and(char::is_uppercase);
+        let mut s = i;
+        while s > 0
+            && i - s < ROLE_REACH
+            && words[s - 1].punct.is_none()
+            && !stop(&words[s - 1].text.to_lowercase())
+        {
+            s -= 1;
+        }
+        // `Tasha Brennan, Zipfare's general manager`: the name before an
+        // appositive role.
+        if s > 0 && words[s - 1].punct == Some(',') && capital(&words[s - 1]) {
+            let mut n = s - 1;
+            while n > 0 && s - n < 3 && words[n - 1].punct.is_none() && capital(&words[n - 1]) {
+                n -= 1;
+            }
+            s = n;
+        }
+        let mut e = i + 1;
+        while e < words.len()
+            && e - i <= ROLE_REACH
+            && words[e - 1].punct.is_none()
+            && !stop(&words[e].text.to_lowercase())
+        {
+            e += 1;
+        }
+        out.push((
+            words[s].start,
+            chars[words[s].start..words[e - 1].end].iter().collect(),
+        ));
+        i = e;
     }
     out
 }

@@ -7,7 +7,10 @@ use super::lexicon::{AUX, BE, CONJ, NOT_CLAUSE_START, PRONOUNS};
 use super::source::{appositive, forward_source, forward_words, Boundary};
 use super::tokens::{count_words, is_quote_tok, is_terminal, trim_tokens, Kind, Para, Span};
 use super::verbs::{measure, Class, Verb};
-use super::{MAX_CLAUSE_TOKENS, MAX_SENTENCE_TOKENS, MIN_REPORTED_WORDS, MIN_VERB_PHRASE_WORDS};
+use super::{
+    MAX_CLAUSE_TOKENS, MAX_SENTENCE_TOKENS, MAX_SOURCE_WORDS, MIN_REPORTED_WORDS,
+    MIN_VERB_PHRASE_WORDS,
+};
 
 impl Extractor<'_> {
     /// Finds the attribution verbs of sentence `ts..te` and their reported
@@ -99,6 +102,7 @@ impl Extractor<'_> {
             // cardholders will not be affected, the RBI said.`).
             if back.boundary == Boundary::Comma
                 && back.subject.is_some()
+                && v.class != Class::Deny
                 && subject_start > ts + 2
                 && !produced
                 && te - ts <= MAX_SENTENCE_TOKENS
@@ -144,7 +148,7 @@ impl Extractor<'_> {
         let passive = t > ts && p.word(t - 1).is_some_and(|w| BE.contains(&w));
         let source = if passive {
             let by = (t + 1..te.min(t + 15)).find(|&k| p.word(k) == Some("by"))?;
-            let src_end = forward_words(p, by + 1, te);
+            let src_end = agent_end(p, by + 1, te);
             if src_end == by + 1 {
                 return None;
             }
@@ -383,6 +387,37 @@ fn clause_end(p: &Para, start: usize, te: usize, commas_end: bool) -> (usize, Op
     (k, None)
 }
 
+/// Where the agent of a passive measure starting at `k` ends (`by the
+/// maritime regulator` before `for late filings`): at punctuation or a
+/// preposition other than `of`.
+fn agent_end(p: &Para, k: usize, te: usize) -> usize {
+    let mut e = k;
+    while e < te && e < k + MAX_SOURCE_WORDS {
+        let Some(w) = p.word(e) else { break };
+        if matches!(
+            w,
+            "for"
+                | "over"
+                | "after"
+                | "in"
+                | "on"
+                | "at"
+                | "with"
+                | "to"
+                | "because"
+                | "following"
+                | "and"
+                | "which"
+                | "who"
+                | "that"
+        ) {
+            break;
+        }
+        e += 1;
+    }
+    e
+}
+
 /// Whether the attribution verb at `v` ends its sentence, but for a short
 /// tail without a verb or a clause (`said`, `said on Monday`, `told
 /// reporters in Brussels`, `added in a statement`).
@@ -486,5 +521,47 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_sentence_that_ends_with_its_attribution_is_a_statement() {
+        let a = "Existing cardholders will not be affected, the central bank said on Monday.";
+        assert_eq!(
+            pairs(a),
+            vec![(
+                "Existing cardholders will not be affected".to_string(),
+                Some("the central bank".to_string())
+            )]
+        );
+        // Not after a verb of denial: `a claim the company denied` reports
+        // what was denied, not what the company said.
+        let b = "It has faced allegations of ties to the state, a claim the company has denied.";
+        assert!(extract(b).is_empty());
+        let c = "The company maintained, however, that none of the transfers broke the rules.";
+        assert_eq!(texts(c), vec!["none of the transfers broke the rules"]);
+    }
+
+    #[test]
+    fn a_government_measure_is_a_statement_and_a_company_action_is_not() {
+        use crate::text::extract::StatementKind;
+        let a = "TOKYO — The trade ministry on Friday barred Kurobe Machinery from exporting goods for six months. Kurobe opened a new plant in Osaka last year.";
+        let got = extract(a);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].kind, StatementKind::Measure);
+        assert_eq!(
+            got[0].text,
+            "barred Kurobe Machinery from exporting goods for six months"
+        );
+        assert_eq!(got[0].source_kind, SourceKind::Government);
+        let b = "Halvern has been fined $2 million by the maritime regulator for late filings.";
+        let got = extract(b);
+        assert_eq!(got[0].kind, StatementKind::Measure);
+        assert_eq!(got[0].source.as_deref(), Some("the maritime regulator"));
+    }
+
+    #[test]
+    fn a_headline_is_not_read_for_statements() {
+        let a = "Regulator says Halvern misled savers\n\nThe regulator said the bank had misled savers for years.";
+        assert_eq!(texts(a), vec!["the bank had misled savers for years"]);
     }
 }

@@ -137,6 +137,16 @@ impl Extractor<'_> {
         if k > ts && p.word(k - 1) == Some("to") {
             return skip;
         }
+        // `The Enforcement Directorate (ED) said`: the acronym in brackets
+        // is part of the subject.
+        if k >= ts + 4
+            && p.is_punct(k - 1, ')')
+            && p.is_punct(k - 3, '(')
+            && p.word(k - 2).is_some()
+            && p.word(k - 4).is_some()
+        {
+            k -= 3;
+        }
         // A relative clause: `Acme, which said ...` is Acme speaking.
         if k > ts && matches!(p.word(k - 1), Some("which" | "who")) {
             k -= 1;
