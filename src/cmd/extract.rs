@@ -26,6 +26,10 @@ pub struct ExtractArgs {
     /// With --eval: also list each missed, made-up or mislabeled statement
     #[arg(long, requires = "eval")]
     pub misses: bool,
+    /// Also write the article as one self-contained HTML page, each
+    /// statement highlighted by speaker and stance, scores on hover
+    #[arg(long, value_name = "OUT.html", conflicts_with = "eval")]
+    pub html: Option<PathBuf>,
 }
 
 /// Runs `stance extract`.
@@ -44,6 +48,13 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> anyhow::Result<u8> {
         } else {
             use std::io::Write;
             writeln!(std::io::stdout(), "no statements found in {name}")?;
+        }
+        if let Some(out) = &args.html {
+            let lines = [format!("no statements found in {name}")];
+            let page = stance::output::html::article_page(&name, &article, &[], &lines);
+            write_whole(out, page.as_bytes())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("stance: wrote {}", out.display());
         }
         return Ok(EXIT_OK);
     }
@@ -65,8 +76,15 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> anyhow::Result<u8> {
     }
     let results: Vec<_> = classified.iter().map(|c| c.result.clone()).collect();
     let labels = &clf.config().labels;
-    printer.summary(&summary(&results, &labels.speaker, &labels.stance))?;
+    let lines = summary(&results, &labels.speaker, &labels.stance);
+    printer.summary(&lines)?;
     printer.flush()?;
+    if let Some(out) = &args.html {
+        let page = stance::output::html::article_page(&name, &article, &classified, &lines);
+        write_whole(out, page.as_bytes())
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        eprintln!("stance: wrote {}", out.display());
+    }
     Ok(if bad > 0 { EXIT_BAD_RECORDS } else { EXIT_OK })
 }
 
@@ -119,4 +137,26 @@ fn run_eval(global: &GlobalArgs, dir: &Path, misses: bool) -> anyhow::Result<u8>
     }
     out.flush()?;
     Ok(EXIT_OK)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder,
+/// renamed into place when complete: an existing file is replaced only by
+/// a whole new one.
+fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // A temporary file is private; the page is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path)?;
+    Ok(())
 }

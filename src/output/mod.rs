@@ -3,6 +3,7 @@
 //! ([`records`]): results and error records (classify, batch), statements
 //! (extract), evaluations (eval) and training summaries (train).
 
+pub mod html;
 pub mod records;
 mod table;
 

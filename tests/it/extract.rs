@@ -518,3 +518,51 @@ fn extract_eval_names_the_bad_annotation() {
         .code(1)
         .stderr(contains("x.json"));
 }
+
+#[test]
+fn extract_html_writes_one_self_contained_page_with_every_statement_marked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("page.html");
+    let out = success_stdout(
+        stance(&default_model())
+            .args(["extract", "--html"])
+            .arg(&page)
+            .arg(articles().join("curly-split.txt"))
+            .assert(),
+    );
+    // The usual output still goes to stdout.
+    assert!(out.contains("[1] "), "{out}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let statements = extract(&article("curly-split"));
+    assert_eq!(
+        html.matches("<mark class=").count(),
+        statements
+            .iter()
+            .map(|s| s.parts.len().max(1))
+            .sum::<usize>()
+    );
+    assert!(
+        html.contains("title=\"[1] reported: speaker government"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<li>government: 2 statements, 2 commitments</li>"),
+        "{html}"
+    );
+    assert!(html.contains("class=\"legend\""));
+    assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("http"));
+    // A page is replaced only by a whole new one; the article is never touched.
+    let before = std::fs::read(articles().join("curly-split.txt")).unwrap();
+    stance(&default_model())
+        .args(["extract", "--html"])
+        .arg(tmp.path().join("no-such-dir/page.html"))
+        .arg(articles().join("curly-split.txt"))
+        .assert()
+        .code(1)
+        .stderr(contains("cannot write"));
+    assert_eq!(
+        std::fs::read(articles().join("curly-split.txt")).unwrap(),
+        before
+    );
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), html);
+}
