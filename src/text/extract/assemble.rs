@@ -31,6 +31,9 @@ pub(super) struct Found {
     /// A government body's measure or finding (kept only if its source is
     /// one).
     pub(super) measure: bool,
+    /// A reported statement that is a measure if its source is a
+    /// government body (`ordered Brightwater to recall ...`).
+    pub(super) measure_if_government: bool,
 }
 
 /// The state of one pass over an article.
@@ -116,6 +119,7 @@ impl<'a> Extractor<'a> {
                 source,
                 quote: true,
                 measure: false,
+                measure_if_government: false,
             });
         }
         // Reported first on equal starts, so that a quote inside one is
@@ -257,7 +261,7 @@ impl<'a> Extractor<'a> {
                 }
                 let statement_kind = if f.quote {
                     StatementKind::Quote
-                } else if f.measure {
+                } else if f.measure || (f.measure_if_government && kind == SourceKind::Government) {
                     StatementKind::Measure
                 } else {
                     StatementKind::Reported

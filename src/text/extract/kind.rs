@@ -280,6 +280,8 @@ pub(super) fn described_names(chars: &[char]) -> HashMap<String, (SourceKind, St
                     && words[from - 1].punct.is_none()
                     && !capital(&words[from - 1])
                     && ns - from < 4
+                    && super::verbs::verb(&words[from - 1].text.to_lowercase()).is_none()
+                    && !super::verbs::measure(&words[from - 1].text.to_lowercase())
                     && !matches!(
                         words[from - 1].text.as_str(),
                         "said"

@@ -123,6 +123,13 @@ impl Extractor<'_> {
             for (s, e, min) in pieces {
                 if count_words(p, s, e) >= min {
                     self.push_reported(p, s, e, source);
+                    // `The ministry ordered Brightwater to recall ...`: a
+                    // measure when the speaker is a government body.
+                    if v.class == Class::Report && s == t && measure(&p.lower[t]) {
+                        if let Some(f) = self.found.last_mut() {
+                            f.measure_if_government = true;
+                        }
+                    }
                     produced = true;
                 }
             }
@@ -179,6 +186,7 @@ impl Extractor<'_> {
             source: Some(source),
             quote: false,
             measure: true,
+            measure_if_government: false,
         });
         Some(e)
     }
@@ -192,6 +200,7 @@ impl Extractor<'_> {
             source,
             quote: false,
             measure: false,
+            measure_if_government: false,
         });
     }
 
