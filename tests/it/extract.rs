@@ -542,7 +542,7 @@ fn extract_html_writes_one_self_contained_page_with_every_statement_marked() {
             .sum::<usize>()
     );
     assert!(
-        html.contains("title=\"[1] reported: speaker government"),
+        html.contains("title=\"[1] measure: speaker government"),
         "{html}"
     );
     assert!(
