@@ -5,7 +5,7 @@
 use crate::classifier::Classifier;
 use crate::error::{RecordError, Result};
 use crate::predict::Prediction;
-use crate::text::extract::{extract, Statement};
+use crate::text::extract::{extract, SourceKind, Statement};
 
 /// A statement of an article with what the model said of it.
 pub struct ClassifiedStatement {
@@ -46,7 +46,13 @@ pub fn classify_statements(
         .iter()
         .map(|(text, source)| (text.as_str(), source.as_deref()))
         .collect();
-    let results = clf.classify_attributed(&attributed)?;
+    // The party the article resolves (`Nivara` described elsewhere, `she`
+    // through the person last mentioned by role).
+    let parties: Vec<Option<&str>> = statements
+        .iter()
+        .map(|s| (s.source_kind != SourceKind::Unknown).then(|| s.source_kind.as_str()))
+        .collect();
+    let results = clf.classify_with_parties(&attributed, &parties)?;
     Ok(statements
         .into_iter()
         .zip(inputs)

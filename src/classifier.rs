@@ -306,13 +306,40 @@ impl Classifier {
     /// [`Classifier::tokenize_attributed`]). A blank quote gives an error in
     /// its place; the others are scored.
     pub fn classify_attributed(&self, quotes: &[(&str, Option<&str>)]) -> Result<Results> {
+        self.classify_with_parties(quotes, &[])
+    }
+
+    /// Classifies quotes with sources, as [`Classifier::classify_attributed`],
+    /// where `parties[i]` (if given) is the speaker label the quote's
+    /// context says made it (`extract` resolving `Nivara` or `she` from the
+    /// article). When the source's own words give no cue, that party moves
+    /// the speaker's log-odds as a known name would (the model's `name`
+    /// cue weight); models without source cues ignore it.
+    pub fn classify_with_parties(
+        &self,
+        quotes: &[(&str, Option<&str>)],
+        parties: &[Option<&str>],
+    ) -> Result<Results> {
         let mut results: Results = Vec::with_capacity(quotes.len());
         let mut good = Vec::new();
         let mut good_idx = Vec::new();
+        let company = company_index(&self.config);
         for (i, &(text, source)) in quotes.iter().enumerate() {
             results.push(Err(RecordError::BlankQuote));
             if !crate::text::is_blank(text) {
-                good.push(self.tokenize_attributed(text, source)?);
+                let mut tok = self.tokenize_attributed(text, source)?;
+                let party = parties.get(i).copied().flatten();
+                if let (Some(cues), Some(party), Some(_)) = (&self.cues, party, company) {
+                    if tok.speaker_shift == 0.0 && self.config.source_input {
+                        let w = cues.weights.name as f32;
+                        tok.speaker_shift = if party == crate::gazetteer::KINDS[1] {
+                            w
+                        } else {
+                            -w
+                        };
+                    }
+                }
+                good.push(tok);
                 good_idx.push(i);
             }
         }

@@ -273,8 +273,11 @@ fn cli_readable_output_has_blocks_and_a_summary() {
                 .unwrap()
         })
         .sum();
-    assert_eq!(total, 3, "{out}");
-    assert!(out.contains("company: 1 statement, 1 commitment"), "{out}");
+    assert_eq!(total, 4, "{out}");
+    assert!(
+        out.contains("company: 2 statements, 1 denial, 1 commitment"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -208,7 +208,15 @@ const MAX_DESCRIPTION_WORDS: usize = 12;
 /// Authority (AP)` (the name's own words; the acronym in brackets takes
 /// them too). A name described as both kinds is left out.
 pub(super) fn described_names(chars: &[char]) -> HashMap<String, (SourceKind, String)> {
-    let words = article_words(chars);
+    // Not the headline: its title case runs names together.
+    let body = super::tokens::paragraphs(chars)
+        .first()
+        .filter(|&&(s, e)| super::is_headline(&chars[s..e]))
+        .map_or(0, |&(_, e)| e);
+    let words: Vec<Word> = article_words(chars)
+        .into_iter()
+        .filter(|w| w.start >= body)
+        .collect();
     let text = |s: usize, e: usize| -> String { chars[s..e].iter().collect() };
     let mut out: HashMap<String, (SourceKind, String)> = HashMap::new();
     let mut conflicted: std::collections::HashSet<String> = Default::default();

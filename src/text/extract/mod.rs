@@ -103,9 +103,9 @@ const MAX_SPLIT_GAP: usize = 100;
 const MAX_SOURCE_WORDS: usize = 10;
 /// The fewest words of a reported statement.
 const MIN_REPORTED_WORDS: usize = 3;
-/// The fewest words of a reported statement that keeps its verb
-/// (`refuted the allegations` is an act, not a statement).
-const MIN_VERB_PHRASE_WORDS: usize = 4;
+/// The fewest words of a reported statement that keeps its verb: `rejects
+/// the claim` is a denial as readers count them (`rejected` alone is not).
+const MIN_VERB_PHRASE_WORDS: usize = 3;
 /// The fewest words of a quote kept without other evidence that it is a
 /// statement.
 const MIN_QUOTE_WORDS: usize = 4;
@@ -225,7 +225,7 @@ const MAX_HEADLINE_WORDS: usize = 25;
 /// that does not end as a sentence does (`FTC says exit fees trap business
 /// customers`). Headlines report statements the story tells in full below,
 /// so they are not read for statements.
-fn is_headline(para: &[char]) -> bool {
+pub(super) fn is_headline(para: &[char]) -> bool {
     let text: String = para.iter().collect();
     let text = text.trim();
     let ends_as_sentence = text

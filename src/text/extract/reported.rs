@@ -46,7 +46,11 @@ impl Extractor<'_> {
                 continue;
             };
             let back = self.look_back(p, t, ts);
-            if back.skip || (v.ambiguous && !self.subject_like(p, &back, v)) {
+            // `did not say whether it would appeal`: not a statement.
+            let subject_at = back.subject.map_or(t, |(s, _)| s);
+            let embedded =
+                subject_at > ts && matches!(p.word(subject_at - 1), Some("whether" | "if"));
+            if back.skip || embedded || (v.ambiguous && !self.subject_like(p, &back, v)) {
                 t += 1;
                 continue;
             }
@@ -286,6 +290,17 @@ fn complement(
     match (verb.class, that_at) {
         (Class::Deny, _) => {
             let (end, _) = clause_end(p, v + 1, te, that_at.is_none());
+            // `refuted the allegations, stating it does not ...`: the
+            // clause of `stating` is the statement, the act is not another.
+            let short = count_words(p, v, end) < MIN_VERB_PHRASE_WORDS + 2;
+            if that_at.is_none()
+                && short
+                && p.is_punct(end, ',')
+                && p.verb_at(end + 1)
+                    .is_some_and(|x| x.ing() && x.class == Class::Say)
+            {
+                return (pieces, end);
+            }
             let min = if that_at.is_some() {
                 MIN_REPORTED_WORDS
             } else {
@@ -361,6 +376,14 @@ fn clause_end(p: &Para, start: usize, te: usize, commas_end: bool) -> (usize, Op
             Kind::Punct(c) => {
                 if is_terminal(c) && k + 1 >= te {
                     return (k, None);
+                }
+                // A short aside in brackets stays in the clause (`6.3
+                // billion won (about $4.5 million) for ...`).
+                if c == '(' {
+                    if let Some(close) = (k + 1..cap.min(k + 16)).find(|&j| p.is_punct(j, ')')) {
+                        k = close + 1;
+                        continue;
+                    }
                 }
                 if matches!(c, ';' | ':' | '—' | '–' | '(' | ')' | '[' | ']') {
                     return (k, None);
@@ -509,7 +532,13 @@ mod tests {
             texts(a),
             vec!["denied that it had shared any customer data with Moscow"]
         );
-        assert!(extract("The company rejected the ruling.").is_empty());
+        // A verb of denial with its object is a statement as readers
+        // count them; the verb alone is not.
+        assert_eq!(
+            texts("The company rejected the ruling."),
+            vec!["rejected the ruling"]
+        );
+        assert!(extract("The company rejected it.").is_empty());
         assert!(extract("The firm was accused of spying on its users.").is_empty());
         assert!(extract("The company did not say whether it would appeal the fine.").is_empty());
     }
