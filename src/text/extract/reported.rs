@@ -598,6 +598,18 @@ mod tests {
     }
 
     #[test]
+    fn a_place_in_an_appositive_is_not_the_source() {
+        let a = "Corvanta, based in Bellevue, Washington, rejected the lawsuit as baseless.";
+        assert_eq!(
+            pairs(a),
+            vec![(
+                "rejected the lawsuit as baseless".to_string(),
+                Some("Corvanta".to_string())
+            )]
+        );
+    }
+
+    #[test]
     fn a_headline_is_not_read_for_statements() {
         let a = "Regulator says Halvern misled savers\n\nThe regulator said the bank had misled savers for years.";
         assert_eq!(texts(a), vec!["the bank had misled savers for years"]);

@@ -293,10 +293,27 @@ pub(super) fn appositive(p: &Para, v: usize, ts: usize) -> Option<Span> {
     }
     let comma = c.checked_sub(1)?;
     let mut k = comma;
-    let lo = comma.saturating_sub(ATTRIBUTION_WINDOW).max(ts);
+    let lo = comma.saturating_sub(ATTRIBUTION_WINDOW + 4).max(ts);
     while k > lo {
         k -= 1;
+        // `Corvanta, based in Bellevue, Washington, rejected`: the comma
+        // inside a place is not the appositive's.
+        let in_place = p.is_punct(k, ',')
+            && k >= ts + 2
+            && p.word(k + 1).is_some()
+            && p.capitalized(k + 1)
+            && p.capitalized(k - 1)
+            && p.word(k - 2) == Some("in");
+        if in_place {
+            continue;
+        }
         if p.is_punct(k, ',') {
+            // `Acme, based in Ohio, said`: Acme alone.
+            if matches!(p.word(k + 1), Some("based" | "headquartered" | "located")) {
+                let (s, e) = collect_back(p, k, ts);
+                let s = trim_subject(p, s, e);
+                return (s < e).then(|| p.span(s, e));
+            }
             let (s, e) = collect_back(p, k, ts);
             let s = trim_subject(p, s, e);
             if s >= e || comma <= k + 1 {
