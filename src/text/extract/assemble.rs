@@ -179,6 +179,11 @@ impl<'a> Extractor<'a> {
                 if kind == SourceKind::Unknown {
                     kind = gazetteer_kind(&m);
                 }
+                // `Kurobe's president`: an undescribed name's role is a
+                // company's, as a bare name is.
+                if kind == SourceKind::Unknown && possessive_name(&m).is_some_and(is_bare_name) {
+                    kind = SourceKind::Company;
+                }
                 (kind != SourceKind::Unknown).then_some((at, kind, m))
             })
             .collect();
@@ -380,6 +385,16 @@ fn is_bare_name(source: &str) -> bool {
         && !is_person(source)
 }
 
+/// The name before a possessive in a mention (`Kurobe` in `Kurobe's
+/// president`), if there is one.
+fn possessive_name(mention: &str) -> Option<&str> {
+    mention.split_whitespace().find_map(|w| {
+        w.strip_suffix("’s")
+            .or_else(|| w.strip_suffix("'s"))
+            .filter(|n| n.chars().next().is_some_and(char::is_uppercase))
+    })
+}
+
 /// The kind of a source that names a real organisation or title of the
 /// gazetteer (`FTC`, `the Taoiseach`, `Microsoft`), if its names agree.
 fn gazetteer_kind(source: &str) -> SourceKind {
@@ -456,6 +471,18 @@ mod tests {
     #[test]
     fn scare_quotes_are_not_statements() {
         assert!(extract("The so-called “kill switch” was never used.").is_empty());
+    }
+
+    #[test]
+    fn he_is_read_through_an_undescribed_company_role() {
+        let a = "An official in the ministry said the buyer needed a licence.\n\nKurobe’s president, Shinji Arakawa, bowed at a news conference.\n\n“We will rebuild our export screening,” he said.";
+        let got = extract(a);
+        let he = got
+            .iter()
+            .find(|s| s.source.as_deref() == Some("he"))
+            .unwrap();
+        assert_eq!(he.source_kind, SourceKind::Company, "{got:?}");
+        assert_eq!(he.source_mention.as_deref(), Some("Kurobe’s president"));
     }
 
     #[test]
