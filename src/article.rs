@@ -31,6 +31,21 @@ pub fn model_input(statement: &Statement) -> (String, Option<String>) {
     (one_line(&statement.text), source)
 }
 
+/// The side that made a statement, and where that came from: the kind of
+/// its source when the article tells it (`article`), else the model's
+/// speaker label (`model`); `None` for a statement that was not scored
+/// and whose source is unknown.
+pub fn party<'a>(
+    statement: &Statement,
+    result: &'a std::result::Result<Prediction, RecordError>,
+) -> Option<(&'a str, &'static str)> {
+    match (statement.source_kind, result) {
+        (SourceKind::Unknown, Ok(p)) => Some((p.speaker.as_str(), "model")),
+        (SourceKind::Unknown, Err(_)) => None,
+        (kind, _) => Some((kind.as_str(), "article")),
+    }
+}
+
 /// Finds the statements of `article` and classifies each.
 pub fn classify_article(clf: &Classifier, article: &str) -> Result<Vec<ClassifiedStatement>> {
     classify_statements(clf, extract(article))

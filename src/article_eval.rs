@@ -36,7 +36,7 @@
 use crate::article::{classify_statements, ClassifiedStatement};
 use crate::classifier::Classifier;
 use crate::error::{Result, StanceError};
-use crate::text::extract::{extract, SourceKind};
+use crate::text::extract::extract;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -346,10 +346,7 @@ pub fn score(article: &AnnotatedArticle, got: &[ClassifiedStatement]) -> Article
         c.found += 1;
         kind.1 += 1;
         let g = &got[j];
-        let party = match (g.statement.source_kind, &g.result) {
-            (SourceKind::Unknown, Ok(p)) => p.speaker.as_str(),
-            (kind, _) => kind.as_str(),
-        };
+        let party = crate::article::party(&g.statement, &g.result).map_or("unknown", |(p, _)| p);
         if party == a.party {
             c.party_right += 1;
         } else {
@@ -489,7 +486,7 @@ pub fn report_lines(c: &Counts) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::extract::Statement;
+    use crate::text::extract::{SourceKind, Statement};
 
     fn article(text: &str, statements: &[(&str, &str)]) -> AnnotatedArticle {
         let json = serde_json::json!({

@@ -4,7 +4,7 @@
 //! calibrated, and returned as [`Prediction`]s in input order.
 
 use crate::batch::{batch_tensors, plan, BatchLimits};
-use crate::cues::{CueConfig, CueReader, SourceCues};
+use crate::cues::{CueConfig, CueReader};
 use crate::error::{RecordError, Result, StanceError};
 use crate::labels::{Head, PerHead};
 use crate::model::config::ModelConfig;
@@ -323,14 +323,15 @@ impl Classifier {
         let mut results: Results = Vec::with_capacity(quotes.len());
         let mut good = Vec::new();
         let mut good_idx = Vec::new();
-        let company = company_index(&self.config);
         for (i, &(text, source)) in quotes.iter().enumerate() {
             results.push(Err(RecordError::BlankQuote));
             if !crate::text::is_blank(text) {
                 let mut tok = self.tokenize_attributed(text, source)?;
                 let party = parties.get(i).copied().flatten();
-                if let (Some(cues), Some(party), Some(_)) = (&self.cues, party, company) {
-                    if tok.speaker_shift == 0.0 && self.config.source_input {
+                // Cues exist only for models that read sources and speak
+                // of government and company (see `cue_reader`).
+                if let (Some(cues), Some(party)) = (&self.cues, party) {
+                    if tok.speaker_shift == 0.0 {
                         let w = cues.weights.name as f32;
                         tok.speaker_shift = if party == crate::gazetteer::KINDS[1] {
                             w
@@ -360,8 +361,7 @@ impl Classifier {
 /// model that reads sources and has government and company speakers.
 fn cue_reader(config: &ModelConfig) -> Option<CueReader> {
     let fitted = config.source_cues.as_ref()?;
-    (config.source_input && company_index(config).is_some()).then(|| CueReader {
-        cues: SourceCues::shipped(),
+    (config.source_input && company_index(config).is_some()).then_some(CueReader {
         weights: fitted.weights,
     })
 }

@@ -384,11 +384,11 @@ fn lexicon(ws: &[String]) -> Option<Evidence> {
     weak
 }
 
-/// A source's cues with the weights that turn them into a shift.
+/// The shipped cues ([`SourceCues::shipped`]) with the weights that turn
+/// them into a shift. The gazetteer is parsed when the first source is
+/// read, not when a model loads: most runs read no source.
 #[derive(Debug, Clone)]
 pub struct CueReader {
-    /// The cues.
-    pub cues: Arc<SourceCues>,
     /// The weights.
     pub weights: CueWeights,
 }
@@ -396,7 +396,7 @@ pub struct CueReader {
 impl CueReader {
     /// The shift of the company-minus-government log-odds for `source`.
     pub fn shift(&self, source: &str) -> f32 {
-        self.weights.shift(&self.cues.read(source)) as f32
+        self.weights.shift(&SourceCues::shipped().read(source)) as f32
     }
 }
 

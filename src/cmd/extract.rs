@@ -52,7 +52,7 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> anyhow::Result<u8> {
         if let Some(out) = &args.html {
             let lines = [format!("no statements found in {name}")];
             let page = stance::output::html::article_page(&name, &article, &[], &lines);
-            write_whole(out, page.as_bytes())
+            stance::io::atomic::write_atomic(out, page.as_bytes())
                 .with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!("stance: wrote {}", out.display());
         }
@@ -81,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> anyhow::Result<u8> {
     printer.flush()?;
     if let Some(out) = &args.html {
         let page = stance::output::html::article_page(&name, &article, &classified, &lines);
-        write_whole(out, page.as_bytes())
+        stance::io::atomic::write_atomic(out, page.as_bytes())
             .with_context(|| format!("cannot write {}", out.display()))?;
         eprintln!("stance: wrote {}", out.display());
     }
@@ -137,26 +137,4 @@ fn run_eval(global: &GlobalArgs, dir: &Path, misses: bool) -> anyhow::Result<u8>
     }
     out.flush()?;
     Ok(EXIT_OK)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder,
-/// renamed into place when complete: an existing file is replaced only by
-/// a whole new one.
-fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    // A temporary file is private; the page is an ordinary file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.persist(path)?;
-    Ok(())
 }

@@ -2,6 +2,7 @@
 //! articles. (Output goes through [`crate::output`].)
 
 pub mod article;
+pub mod atomic;
 pub mod labeled;
 pub mod lines;
 pub mod records;

@@ -306,12 +306,7 @@ impl ModelConfig {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| StanceError::io(dir, e))?;
-        std::io::Write::write_all(&mut tmp, format!("{text}\n").as_bytes())
-            .map_err(|e| StanceError::io(tmp.path(), e))?;
-        tmp.persist(&path)
-            .map_err(|e| StanceError::io(&path, e.error))?;
-        Ok(())
+        crate::io::atomic::write_atomic(&path, format!("{text}\n").as_bytes())
     }
 
     /// Reads `stance.json` from a model directory.

@@ -204,16 +204,12 @@ impl<'a> StatementRecord<'a> {
                 error: e.to_string(),
             },
         };
-        let (party, party_from) = match (statement.source_kind, result) {
-            (SourceKind::Unknown, Ok(p)) => (Some(p.speaker.as_str()), Some("model")),
-            (SourceKind::Unknown, Err(_)) => (None, None),
-            (kind, _) => (Some(kind.as_str()), Some("article")),
-        };
+        let party = crate::article::party(statement, result);
         StatementRecord {
             id,
             kind: statement.kind,
-            party,
-            party_from,
+            party: party.map(|(p, _)| p),
+            party_from: party.map(|(_, from)| from),
             text: &statement.text,
             start: statement.start,
             end: statement.end,

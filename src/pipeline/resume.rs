@@ -448,19 +448,5 @@ fn write_progress(output: &Path, record: &ProgressRecord) -> Result<()> {
         path: path.clone(),
         message: e.to_string(),
     })?;
-    write_atomic(&path, &text)
-}
-
-/// Writes `text` to a temporary file beside `path` and renames it over `path`.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| StanceError::io(&dir, e))?;
-    tmp.write_all(text.as_bytes())
-        .map_err(|e| StanceError::io(path, e))?;
-    tmp.persist(path)
-        .map_err(|e| StanceError::io(path, e.error))?;
-    Ok(())
+    crate::io::atomic::write_atomic(&path, text.as_bytes())
 }

@@ -4,7 +4,9 @@
 //! joins a quoted sentence split by its attribution, and works out each
 //! source's kind.
 
-use super::kind::{described_names, kind_from_names, name_keys, role_mentions};
+use super::kind::{
+    article_words, described_names, kind_from_names, name_keys, role_mentions, PERSON_ROLES,
+};
 use super::quotes::{quote_info, QuoteInfo};
 use super::tokens::{is_mark, Para, Span};
 use super::{source_kind, SourceKind, Statement, StatementKind, MAX_SPLIT_GAP, MIN_QUOTE_WORDS};
@@ -50,6 +52,8 @@ pub(super) struct Extractor<'a> {
     pub(super) found: Vec<Found>,
     /// The last source named (not a pronoun) and its paragraph.
     pub(super) last_named: Option<(Span, usize)>,
+    /// Where the article's body starts: past its headline, if it has one.
+    pub(super) body: usize,
 }
 
 impl<'a> Extractor<'a> {
@@ -62,6 +66,7 @@ impl<'a> Extractor<'a> {
             quotes: Vec::new(),
             found: Vec::new(),
             last_named: None,
+            body: 0,
         }
     }
 
@@ -147,7 +152,8 @@ impl<'a> Extractor<'a> {
         let mut names: HashMap<String, Option<SourceKind>> = HashMap::new();
         // The first mention that gave each name its kind.
         let mut mentions: HashMap<String, String> = HashMap::new();
-        for (key, (kind, mention)) in described_names(chars) {
+        let words = article_words(chars);
+        for (key, (kind, mention)) in described_names(chars, &words, self.body) {
             names.insert(key.clone(), Some(kind));
             mentions.insert(key, mention);
         }
@@ -169,7 +175,7 @@ impl<'a> Extractor<'a> {
         }
         // The people the article mentions by role, with their kinds, for
         // `he` and `she`.
-        let people: Vec<(usize, SourceKind, String)> = role_mentions(chars)
+        let people: Vec<(usize, SourceKind, String)> = role_mentions(chars, &words)
             .into_iter()
             .filter_map(|(at, m)| {
                 let mut kind = source_kind(&m);
@@ -312,54 +318,12 @@ impl<'a> Extractor<'a> {
 /// How far back (in chars) a `he` or `she` looks for the person it means.
 const MAX_PRONOUN_REACH: usize = 1500;
 
-/// Words that name a person's role.
-const ROLES: &[&str] = &[
-    "minister",
-    "senator",
-    "secretary",
-    "commissioner",
-    "ambassador",
-    "judge",
-    "mayor",
-    "governor",
-    "premier",
-    "official",
-    "spokesperson",
-    "spokeswoman",
-    "spokesman",
-    "chief",
-    "executive",
-    "ceo",
-    "cfo",
-    "cto",
-    "coo",
-    "president",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "founder",
-    "counsel",
-    "lawyer",
-    "director",
-    "manager",
-    "head",
-    "inspector",
-    "prosecutor",
-    "treasurer",
-    "lawmaker",
-    "legislator",
-    "mp",
-    "councillor",
-    "officer",
-    "deputy",
-];
-
 /// Whether a source reads as one person (`Senator Maria Okafor`, `Dale
 /// Kowalchuk, Prairielink's president`), whom a later `he` or `she` means,
 /// rather than an organisation (`Cloudline Inc.`).
 fn is_person(source: &str) -> bool {
     let words = super::kind::kind_words(source);
-    if words.iter().any(|w| ROLES.contains(&w.as_str())) {
+    if words.iter().any(|w| PERSON_ROLES.contains(&w.as_str())) {
         return true;
     }
     let org = super::source_kind(source) != SourceKind::Unknown;

@@ -137,8 +137,8 @@ pub(super) fn kind_from_names(
     kind
 }
 
-/// One word of an article, for [`described_names`].
-struct Word {
+/// One word of an article, for [`described_names`] and [`role_mentions`].
+pub(super) struct Word {
     /// The word as written, a trailing possessive dropped.
     text: String,
     /// Offsets of its first char and past its last.
@@ -149,7 +149,7 @@ struct Word {
 }
 
 /// The words of `chars` with the punctuation that follows each.
-fn article_words(chars: &[char]) -> Vec<Word> {
+pub(super) fn article_words(chars: &[char]) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -207,16 +207,13 @@ const MAX_DESCRIPTION_WORDS: usize = 12;
 /// Mobile` (a kind word right before it), `the Dutch Data Protection
 /// Authority (AP)` (the name's own words; the acronym in brackets takes
 /// them too). A name described as both kinds is left out.
-pub(super) fn described_names(chars: &[char]) -> HashMap<String, (SourceKind, String)> {
-    // Not the headline: its title case runs names together.
-    let body = super::tokens::paragraphs(chars)
-        .first()
-        .filter(|&&(s, e)| super::is_headline(&chars[s..e]))
-        .map_or(0, |&(_, e)| e);
-    let words: Vec<Word> = article_words(chars)
-        .into_iter()
-        .filter(|w| w.start >= body)
-        .collect();
+pub(super) fn described_names(
+    chars: &[char],
+    words: &[Word],
+    body: usize,
+) -> HashMap<String, (SourceKind, String)> {
+    // Not the headline (before `body`): its title case runs names together.
+    let words = &words[words.partition_point(|w| w.start < body)..];
     let text = |s: usize, e: usize| -> String { chars[s..e].iter().collect() };
     let mut out: HashMap<String, (SourceKind, String)> = HashMap::new();
     let mut conflicted: std::collections::HashSet<String> = Default::default();
@@ -354,8 +351,10 @@ pub(super) fn described_names(chars: &[char]) -> HashMap<String, (SourceKind, St
     out
 }
 
-/// Words that name one person's role, for [`role_mentions`].
-const PERSON_ROLES: &[&str] = &[
+/// Words that name one person's role: a source with one is a person
+/// (see `assemble`), and [`role_mentions`] finds people by them (and by
+/// [`MENTION_ROLES`]).
+pub(super) const PERSON_ROLES: &[&str] = &[
     "minister",
     "senator",
     "secretary",
@@ -369,6 +368,7 @@ const PERSON_ROLES: &[&str] = &[
     "spokesperson",
     "spokeswoman",
     "spokesman",
+    "chief",
     "executive",
     "ceo",
     "cfo",
@@ -392,12 +392,17 @@ const PERSON_ROLES: &[&str] = &[
     "mp",
     "councillor",
     "officer",
+    "deputy",
+];
+
+/// More words [`role_mentions`] finds people by, that do not by
+/// themselves make a source a person (`the regulator` is a body).
+const MENTION_ROLES: &[&str] = &[
     "member",
     "councilmember",
     "administrator",
     "superintendent",
     "regulator",
-    "chief",
 ];
 
 /// The most words of a role mention on either side of its role word.
@@ -409,8 +414,7 @@ const ROLE_REACH: usize = 6;
 /// the offset of its first char: the people a later `he` or `she` may
 /// mean. A mention runs from a few words before its role word (no further
 /// than a comma or a verb) to a few after it (`at the central bank`).
-pub(super) fn role_mentions(chars: &[char]) -> Vec<(usize, String)> {
-    let words = article_words(chars);
+pub(super) fn role_mentions(chars: &[char], words: &[Word]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let stop = |w: &str| {
         super::verbs::verb(w).is_some()
@@ -424,7 +428,7 @@ pub(super) fn role_mentions(chars: &[char]) -> Vec<(usize, String)> {
     let mut i = 0;
     while i < words.len() {
         let w = words[i].text.to_lowercase();
-        if !PERSON_ROLES.contains(&w.as_str()) {
+        if !PERSON_ROLES.contains(&w.as_str()) && !MENTION_ROLES.contains(&w.as_str()) {
             i += 1;
             continue;
         }

@@ -210,7 +210,9 @@ pub fn extract(article: &str) -> Vec<Statement> {
     let chars: Vec<char> = article.chars().collect();
     let mut ex = Extractor::new(&chars);
     for (i, (ps, pe)) in paragraphs(&chars).into_iter().enumerate() {
-        if i > 0 || !is_headline(&chars[ps..pe]) {
+        if i == 0 && is_headline(&chars[ps..pe]) {
+            ex.body = pe;
+        } else {
             ex.paragraph(ps, pe);
         }
         ex.para += 1;
@@ -225,7 +227,7 @@ const MAX_HEADLINE_WORDS: usize = 25;
 /// that does not end as a sentence does (`FTC says exit fees trap business
 /// customers`). Headlines report statements the story tells in full below,
 /// so they are not read for statements.
-pub(super) fn is_headline(para: &[char]) -> bool {
+fn is_headline(para: &[char]) -> bool {
     let text: String = para.iter().collect();
     let text = text.trim();
     let ends_as_sentence = text

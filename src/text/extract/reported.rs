@@ -82,40 +82,32 @@ impl Extractor<'_> {
                 first = first.or(source);
                 last = source;
             }
-            // A sentence with its attribution in the middle
-            // (`Kaspersky, the statement added, had ...`).
+            // A whole sentence is the statement when its attribution is in
+            // its middle (`Kaspersky, the statement added, had ...`) or at
+            // its end (`Existing cardholders will not be affected, the RBI
+            // said.`): up to the sentence's end, or to the attribution.
             let subject_start = back.subject.map_or(t, |(s, _)| s);
-            if back.boundary == Boundary::Comma
-                && back.subject.is_some()
-                && p.is_punct(t + 1, ',')
-                && subject_start > ts + 1
-                && !produced
-                && te - ts <= MAX_SENTENCE_TOKENS
+            let whole = if back.boundary != Boundary::Comma
+                || back.subject.is_none()
+                || produced
+                || te - ts > MAX_SENTENCE_TOKENS
             {
-                if let Some((s, e)) = trim_tokens(p, ts, te) {
-                    if count_words(p, s, e) >= MIN_REPORTED_WORDS {
-                        self.push_reported(p, s, e, source);
-                        produced = true;
-                        covered = te;
-                    }
-                }
-                t += 1;
-                continue;
-            }
-            // A sentence that ends with its attribution (`Existing
-            // cardholders will not be affected, the RBI said.`).
-            if back.boundary == Boundary::Comma
-                && back.subject.is_some()
-                && v.class != Class::Deny
+                None
+            } else if p.is_punct(t + 1, ',') && subject_start > ts + 1 {
+                Some(te)
+            } else if v.class != Class::Deny
                 && subject_start > ts + 2
-                && !produced
-                && te - ts <= MAX_SENTENCE_TOKENS
                 && attribution_ends_sentence(p, t, te)
                 && !p.toks[ts..subject_start].iter().any(is_quote_tok)
             {
-                if let Some((s, e)) = trim_tokens(p, ts, subject_start - 1) {
+                Some(subject_start - 1)
+            } else {
+                None
+            };
+            if let Some(end) = whole {
+                if let Some((s, e)) = trim_tokens(p, ts, end) {
                     if count_words(p, s, e) >= MIN_REPORTED_WORDS {
-                        self.push_reported(p, s, e, source);
+                        self.push_reported(p, s, e, source, false);
                         produced = true;
                         covered = te;
                     }
@@ -126,14 +118,10 @@ impl Extractor<'_> {
             let (pieces, scan_end) = complement(p, t, te, v, quote_attr);
             for (s, e, min) in pieces {
                 if count_words(p, s, e) >= min {
-                    self.push_reported(p, s, e, source);
                     // `The ministry ordered Brightwater to recall ...`: a
                     // measure when the speaker is a government body.
-                    if v.class == Class::Report && s == t && measure(&p.lower[t]) {
-                        if let Some(f) = self.found.last_mut() {
-                            f.measure_if_government = true;
-                        }
-                    }
+                    let measure = v.class == Class::Report && s == t && measure(&p.lower[t]);
+                    self.push_reported(p, s, e, source, measure);
                     produced = true;
                 }
             }
@@ -195,8 +183,16 @@ impl Extractor<'_> {
         Some(e)
     }
 
-    /// Records a reported statement of tokens `s..e`.
-    fn push_reported(&mut self, p: &Para, s: usize, e: usize, source: Option<Span>) {
+    /// Records a reported statement of tokens `s..e` (a measure if its
+    /// source is a government body, when `measure_if_government`).
+    fn push_reported(
+        &mut self,
+        p: &Para,
+        s: usize,
+        e: usize,
+        source: Option<Span>,
+        measure_if_government: bool,
+    ) {
         let (start, end) = p.span(s, e);
         self.found.push(Found {
             start,
@@ -204,7 +200,7 @@ impl Extractor<'_> {
             source,
             quote: false,
             measure: false,
-            measure_if_government: false,
+            measure_if_government,
         });
     }
 
@@ -252,7 +248,7 @@ impl Extractor<'_> {
         if count_words(p, s, e) < MIN_REPORTED_WORDS {
             return None;
         }
-        self.push_reported(p, s, e, source);
+        self.push_reported(p, s, e, source, false);
         Some(e.max(src_end))
     }
 }
