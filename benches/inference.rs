@@ -34,6 +34,7 @@ fn load() -> Classifier {
         .and_then(|t| t.parse().ok())
         .unwrap_or(2);
     tch::set_num_threads(threads);
+    stance::model::device::keep_freed_memory();
     let options = LoadOptions {
         base_dir: Some(root().join("models/base/all-minilm-l6-v2")),
         device: stance::model::device::DeviceChoice::Cpu,

@@ -40,8 +40,8 @@ pub struct Classifier {
     net: StanceNet,
     /// The fast inference encoder, when built.
     fast: Option<Box<dyn Encoder>>,
-    /// Whether the fast path runs int8 linear layers.
-    int8: bool,
+    /// The precision inference runs at (never `Auto`).
+    precision: Precision,
     tokenizer: QuoteTokenizer,
     config: ModelConfig,
     device: Device,
@@ -71,7 +71,7 @@ impl Classifier {
         Ok(Classifier {
             net: loaded.net,
             fast,
-            int8: false,
+            precision: Precision::F32,
             tokenizer,
             config: loaded.config,
             device,
@@ -95,7 +95,7 @@ impl Classifier {
         Classifier {
             net,
             fast: None,
-            int8: false,
+            precision: Precision::F32,
             tokenizer,
             config,
             device,
@@ -142,32 +142,55 @@ impl Classifier {
 
     /// Runs inference at `precision`: converts every weight (bf16 keeps the
     /// f32 calibration; scores differ from f32 in the third decimal or so).
-    pub fn set_precision(&mut self, precision: Precision) -> Result<()> {
+    /// `Auto` picks one by [`crate::model::precision::choose`]: the fastest
+    /// on this machine whose accuracy check the model directory stores and
+    /// passes. Returns the precision in effect.
+    pub fn set_precision(&mut self, precision: Precision) -> Result<Precision> {
+        let mpnet =
+            self.net.encoder_config().architecture == crate::model::encoder::Architecture::Mpnet;
+        let precision = match precision {
+            Precision::Auto => crate::model::precision::choose(
+                &self.config.metrics,
+                crate::model::precision::CpuFeatures::this_machine(),
+                self.device != Device::Cpu,
+                !mpnet,
+            ),
+            p => p,
+        };
         if precision == Precision::Int8 && self.device != Device::Cpu {
             return Err(StanceError::Int8NeedsCpu);
         }
-        if precision == Precision::Int8
-            && self.net.encoder_config().architecture == crate::model::encoder::Architecture::Mpnet
-        {
+        if precision == Precision::Int8 && mpnet {
             return Err(StanceError::Int8Inaccurate {
                 architecture: "MPNet",
             });
         }
-        match precision {
-            Precision::F32 | Precision::Int8 => self.net.vs.set_kind(Kind::Float),
-            Precision::Bf16 => self.net.vs.set_kind(Kind::BFloat16),
+        if precision == self.precision {
+            return Ok(precision);
         }
-        self.int8 = precision == Precision::Int8;
-        if self.fast.is_some() || self.int8 {
+        match precision {
+            Precision::Bf16 => self.net.vs.set_kind(Kind::BFloat16),
+            _ => self.net.vs.set_kind(Kind::Float),
+        }
+        let rebuild = self.fast.is_some()
+            || precision == Precision::Int8
+            || self.precision == Precision::Int8;
+        self.precision = precision;
+        if rebuild {
             self.enable_fast_path()?;
         }
-        Ok(())
+        Ok(precision)
+    }
+
+    /// The precision inference runs at.
+    pub fn precision(&self) -> Precision {
+        self.precision
     }
 
     /// Builds (or rebuilds) the fast inference path from the current
     /// weights; scoring uses it from then on.
     pub fn enable_fast_path(&mut self) -> Result<()> {
-        self.fast = Some(self.net.fast_encoder(self.int8)?);
+        self.fast = Some(self.net.fast_encoder(self.precision == Precision::Int8)?);
         Ok(())
     }
 

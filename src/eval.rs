@@ -44,6 +44,7 @@ impl EvalReport {
             stance: head(&self.stance),
             file,
             sha256,
+            precision: None,
         }
     }
 }

@@ -7,6 +7,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    stance::model::device::keep_freed_memory();
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
         Ok(status) => ExitCode::from(status),

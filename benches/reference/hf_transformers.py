@@ -177,8 +177,11 @@ class StanceModel(torch.nn.Module):
         self.t_stance = t_stance
 
     def forward(self, input_ids, attention_mask):
+        extra = {}
+        if getattr(self.encoder.config, "type_vocab_size", 0):  # BERT; MPNet has no token types
+            extra["token_type_ids"] = torch.zeros_like(input_ids)
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+                              **extra).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
         speaker = torch.softmax(self.speaker_head(pooled) / self.t_speaker, dim=-1)

@@ -64,6 +64,7 @@ pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
         "--shard needs an input file, not stdin"
     );
     let mut clf = global.load_classifier()?;
+    let precision = clf.precision();
     if let Some(t) = args.max_batch_tokens {
         anyhow::ensure!(t >= 1, "--max-batch-tokens must be at least 1");
         let mut limits = clf.limits();
@@ -109,8 +110,12 @@ pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
             String::new()
         };
         eprintln!(
-            "stance batch: {} records scored, {} bad, in {:.1} s ({:.0} quotes/s){resumed}",
-            summary.scored, summary.bad, summary.seconds, rate
+            "stance batch: {} records scored, {} bad, in {:.1} s ({:.0} quotes/s, {}){resumed}",
+            summary.scored,
+            summary.bad,
+            summary.seconds,
+            rate,
+            precision.name()
         );
     }
     Ok(if summary.bad > 0 {

@@ -21,7 +21,9 @@ pub struct EvalArgs {
     #[arg(long)]
     pub with_source: bool,
     /// Also record the figures in the model's stance.json under
-    /// metrics.NAME (e.g. old_test), with the file and its sha256
+    /// metrics.NAME (e.g. old_test), with the file, its sha256 and the
+    /// precision; test_int8 or test_bf16, measured on the model's test
+    /// file, is the accuracy check `--precision auto` reads
     #[arg(long, value_name = "NAME")]
     pub record: Option<String>,
     /// Also read the held-out names and titles of this gazetteer folder
@@ -57,6 +59,7 @@ pub fn run(global: &GlobalArgs, args: EvalArgs) -> anyhow::Result<u8> {
         report: &report,
         data: args.data.display().to_string(),
         model: clf.dir().display().to_string(),
+        precision: clf.precision().name(),
         with_source: if args.with_source { with_source } else { 0 },
     })?;
     if let Some(dir) = &args.gazetteer {
@@ -67,10 +70,13 @@ pub fn run(global: &GlobalArgs, args: EvalArgs) -> anyhow::Result<u8> {
     }
     printer.flush()?;
     if let Some(name) = &args.record {
-        let summary = report.summary(
+        let mut summary = report.summary(
             Some(args.data.display().to_string()),
             Some(data.sha256.clone()),
         );
+        if clf.precision() != stance::model::device::Precision::F32 {
+            summary.precision = Some(clf.precision().name().to_string());
+        }
         stance::model::config::ModelConfig::record_metrics(clf.dir(), name, summary)
             .with_context(|| format!("--record {name}"))?;
     }

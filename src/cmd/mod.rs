@@ -3,6 +3,7 @@
 //! reads the environment (`STANCE_MODEL`, `STANCE_BASE`, through clap).
 
 pub mod batch;
+pub mod check_precision;
 pub mod classify;
 pub mod data;
 pub mod eval;
@@ -55,9 +56,11 @@ pub struct GlobalArgs {
     /// libtorch threads [default: one per core]
     #[arg(long, global = true)]
     pub threads: Option<usize>,
-    /// Inference precision: f32; bf16 (CPUs with AVX512-BF16/AMX, GPUs); int8
-    /// (dynamic quantization of the linear layers, CPU)
-    #[arg(long, global = true, value_enum, default_value = "f32")]
+    /// Inference precision: auto (the fastest on this machine among those
+    /// whose accuracy check, stored with the model, is within 0.5 point of
+    /// f32; else f32); f32; bf16 (fast with AMX, on AMD with AVX512-BF16,
+    /// and on GPUs); int8 (dynamic quantization of the linear layers, CPU)
+    #[arg(long, global = true, value_enum, default_value = "auto")]
     pub precision: Precision,
     /// Most quotes per batch
     #[arg(long, global = true)]
@@ -131,7 +134,7 @@ impl GlobalArgs {
             format!("cannot load the model in {}{device}", dir.display())
         })?;
         clf.set_precision(self.precision)
-            .with_context(|| format!("--precision {:?}", self.precision).to_lowercase())?;
+            .with_context(|| format!("--precision {}", self.precision.name()))?;
         Ok(clf)
     }
 }
@@ -155,6 +158,9 @@ pub enum Command {
     Extract(extract::ExtractArgs),
     /// Fit a model's source-cue weights on labeled quotes with sources
     FitCues(fit_cues::FitCuesArgs),
+    /// Measure what each reduced precision (int8, bf16) costs the model
+    /// against f32, and record it for --precision auto
+    CheckPrecision(check_precision::CheckPrecisionArgs),
 }
 
 /// Runs the parsed command line; returns the exit status.
@@ -168,5 +174,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Eval(args) => eval::run(&cli.global, args),
         Command::Extract(args) => extract::run(&cli.global, args),
         Command::FitCues(args) => fit_cues::run(&cli.global, args),
+        Command::CheckPrecision(args) => check_precision::run(&cli.global, args),
     }
 }

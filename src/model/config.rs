@@ -214,6 +214,9 @@ pub struct SetMetrics {
     /// Its sha256.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// The inference precision, when not f32 (`int8`, `bf16`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
 }
 
 impl SetMetrics {

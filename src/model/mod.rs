@@ -11,6 +11,7 @@ pub mod device;
 pub mod dir;
 pub mod encoder;
 pub mod heads;
+pub mod precision;
 pub mod tuning;
 pub mod weights;
 

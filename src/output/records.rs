@@ -233,6 +233,8 @@ pub struct EvalRecord<'a> {
     pub data: String,
     /// The model directory.
     pub model: String,
+    /// The inference precision (`f32`, `bf16`, `int8`).
+    pub precision: &'static str,
     /// How many quotes were read with their source (0 when sources were
     /// not asked for).
     pub with_source: usize,

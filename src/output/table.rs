@@ -140,8 +140,8 @@ pub(super) fn statement_block(out: &mut impl Write, r: &StatementRecord) -> io::
 pub(super) fn eval_report(out: &mut impl Write, r: &EvalRecord) -> io::Result<()> {
     writeln!(
         out,
-        "{} quotes from {}, model {}",
-        r.report.n, r.data, r.model
+        "{} quotes from {}, model {} ({})",
+        r.report.n, r.data, r.model, r.precision
     )?;
     if r.with_source > 0 {
         writeln!(out, "{} of them read with their source", r.with_source)?;

@@ -13,19 +13,21 @@ use crate::error::{Result, StanceError};
 use std::collections::HashMap;
 use tch::Tensor;
 
-/// A linear layer's weights: float, or int8 for fbgemm's dynamic
-/// quantization (int8 weights, activations quantized per call).
+/// A linear layer's weights: float, or int8 with one scale per output
+/// channel, run on activations quantized to int8 one token at a time.
 enum Linear {
     Float {
         weight: Tensor,
         bias: Tensor,
     },
     Int8 {
-        quantized: Tensor,
-        packed: Tensor,
-        col_offsets: Tensor,
-        scale: f64,
-        zero_point: i64,
+        /// `[in, out]` int8, contiguous: the right operand of `_int_mm`.
+        weight_t: Tensor,
+        /// `[out]` f32: each output channel's scale.
+        scale: Tensor,
+        /// `[out]` f32: each output channel's int8 weights summed, times
+        /// its scale.
+        col_sums: Tensor,
         bias: Tensor,
     },
 }
@@ -37,45 +39,32 @@ const MAX_INT8_ERROR: f64 = 0.05;
 impl Linear {
     /// Wraps float weights, quantizing them to int8 when `int8` and the
     /// matrix survives it: one whose int8 copy is off by more than
-    /// [`MAX_INT8_ERROR`] (relative Frobenius norm) stays float. Per-tensor
-    /// scales cannot hold a matrix with a few huge outlier weights, such as
-    /// the FFN output matrices of MPNet's middle layers (weights up to 15
-    /// where the spread is 0.05); quantized anyway, they turn its sentence
+    /// [`MAX_INT8_ERROR`] (relative Frobenius norm) stays float. A matrix
+    /// with a few huge outlier weights, such as the FFN output matrices of
+    /// MPNet's middle layers (weights up to 15 where the spread is 0.05),
+    /// cannot be held in int8; quantized anyway, it turns MPNet's sentence
     /// vectors into noise.
+    ///
+    /// Weights are quantized symmetrically, one scale per output channel
+    /// (row): `w ~ q * scale[row]`, `q` in [-127, 127].
     fn new(weight: Tensor, bias: Tensor, int8: bool) -> Linear {
         if !int8 {
             return Linear::Float { weight, bias };
         }
-        // Per-tensor affine quantization to [-128, 127], with 0 exactly
-        // representable; the column offsets fold in the zero point, as
-        // fbgemm's int8 GEMM expects.
         let w = weight.to_kind(tch::Kind::Float).contiguous();
-        let min = w.min().double_value(&[]).min(0.0);
-        let max = w.max().double_value(&[]).max(0.0);
-        let scale = if max > min { (max - min) / 255.0 } else { 0.1 };
-        let zero_point = (-128.0 - min / scale).round().clamp(-128.0, 127.0) as i64;
-        let quantized = (&w / scale)
-            .round()
-            .g_add_scalar(zero_point)
-            .clamp(-128, 127)
-            .to_kind(tch::Kind::Int8)
-            .contiguous();
-        let restored = (quantized.to_kind(tch::Kind::Float) - zero_point as f64) * scale;
+        let scale = (w.abs().amax([1], true) / 127.0).clamp_min(1e-12);
+        let q = (&w / &scale).round();
+        let restored = &q * &scale;
         let error =
             (&restored - &w).norm().double_value(&[]) / w.norm().double_value(&[]).max(1e-12);
         if error > MAX_INT8_ERROR {
             return Linear::Float { weight, bias };
         }
-        let k = quantized.size()[1];
-        let col_offsets = (quantized.sum_dim_intlist(1, false, tch::Kind::Int) - zero_point * k)
-            .to_kind(tch::Kind::Int);
-        let packed = quantized.fbgemm_pack_quantized_matrix();
+        let scale = scale.view([-1]);
         Linear::Int8 {
-            quantized,
-            packed,
-            col_offsets,
+            weight_t: q.to_kind(tch::Kind::Int8).transpose(0, 1).contiguous(),
+            col_sums: q.sum_dim_intlist(1, false, tch::Kind::Float) * &scale,
             scale,
-            zero_point,
             bias: bias.to_kind(tch::Kind::Float).contiguous(),
         }
     }
@@ -84,20 +73,37 @@ impl Linear {
         match self {
             Linear::Float { weight, bias } => x.linear(weight, Some(bias)),
             Linear::Int8 {
-                quantized,
-                packed,
-                col_offsets,
+                weight_t,
                 scale,
-                zero_point,
+                col_sums,
                 bias,
-            } => x.fbgemm_linear_int8_weight_fp32_activation(
-                quantized,
-                packed,
-                col_offsets,
-                tch::Scalar::float(*scale),
-                tch::Scalar::int(*zero_point),
-                bias,
-            ),
+            } => {
+                // Each token (row) is quantized on its own (asymmetric:
+                // its min to its max over 256 steps), so a quote's result
+                // does not depend on the other quotes of its batch, and
+                // the mostly positive GELU outputs keep their 8 bits:
+                // x ~ s * (q + 128) + m, so
+                // x . w_j ~ scale_j * (s * (q . wq_j) + (128 s + m) * sum wq_j).
+                let size = x.size();
+                let k = size.last().copied().unwrap_or(0);
+                let rows = x.reshape([-1, k]);
+                let min = rows.amin([1], true);
+                let mut step = rows.amax([1], true) - &min;
+                let _ = step.g_div_scalar_(255.0).clamp_min_(1e-12);
+                let mut q = (&rows - &min).divide(&step);
+                let _ = q.round_().g_sub_scalar_(128.0);
+                let xq = q.to_kind(tch::Kind::Int8);
+                let mut acc = xq.internal_int_mm(weight_t).to_kind(tch::Kind::Float);
+                let _ = acc.g_mul_(&step);
+                let mut out = bias.addcmul(&acc, scale);
+                let offset = step * 128.0 + min;
+                let _ = out.addcmul_(&offset, col_sums);
+                let mut shape = size;
+                if let Some(last) = shape.last_mut() {
+                    *last = bias.size()[0];
+                }
+                out.view(shape.as_slice())
+            }
         }
     }
 }
@@ -294,10 +300,15 @@ impl FastEncoder {
                 )
                 .transpose(1, 2)
                 .reshape([b, l, self.hidden]);
-                let a = layer.attn_out.forward(&ctx) + &x;
+                // In place on each linear layer's fresh output: one
+                // allocation fewer per step.
+                let mut a = layer.attn_out.forward(&ctx);
+                let _ = a.g_add_(&x);
                 x = self.layer_norm(&a, &layer.attn_norm);
-                let i = layer.inter.forward(&x).gelu("none");
-                let o = layer.out.forward(&i) + &x;
+                let mut i = layer.inter.forward(&x);
+                let _ = i.gelu_("none");
+                let mut o = layer.out.forward(&i);
+                let _ = o.g_add_(&x);
                 x = self.layer_norm(&o, &layer.out_norm);
             }
             x
