@@ -543,3 +543,73 @@ fn fit_cues_writes_its_weights_into_the_model_and_keeps_the_weights_file() {
         .code(1)
         .stderr(contains("source"));
 }
+
+#[test]
+fn check_precision_records_checks_that_auto_follows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("m");
+    std::fs::create_dir(&model).unwrap();
+    let shipped = crate::common::root().join("models/default");
+    for f in ["stance.json", "weights.safetensors"] {
+        std::fs::copy(shipped.join(f), model.join(f)).unwrap();
+    }
+    // Without checks auto runs f32.
+    let mut config: Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("stance.json")).unwrap()).unwrap();
+    let metrics = config["metrics"].as_object_mut().unwrap();
+    metrics.retain(|k, _| !k.starts_with("check_"));
+    std::fs::write(model.join("stance.json"), config.to_string()).unwrap();
+    let test = crate::common::root().join("data/v2/test.jsonl");
+    let header = |model: &std::path::Path| {
+        let out = success_stdout(stance(model).args(["eval", "--data"]).arg(&test).assert());
+        out.lines().next().unwrap().to_string()
+    };
+    assert!(header(&model).ends_with("(f32)"), "{}", header(&model));
+
+    let out = success_stdout(
+        stance(&model)
+            .args(["--json", "check-precision", "--data"])
+            .arg(&test)
+            .assert(),
+    );
+    let report: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(report["n"], 360);
+    let rows = report["precisions"].as_array().unwrap();
+    assert_eq!(rows[0]["precision"], "f32");
+    let int8 = rows.iter().find(|r| r["precision"] == "int8").unwrap();
+    // What the report says is what stance.json holds and auto does.
+    let config: Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("stance.json")).unwrap()).unwrap();
+    let (f32_check, int8_check) = (
+        &config["metrics"]["check_f32"],
+        &config["metrics"]["check_int8"],
+    );
+    assert_eq!(int8_check["precision"], "int8");
+    assert_eq!(int8_check["sha256"], f32_check["sha256"]);
+    let loss = f32_check["stance"]["macro_f1"].as_f64().unwrap()
+        - int8_check["stance"]["macro_f1"].as_f64().unwrap();
+    assert!(
+        (100.0 * loss - int8["stance_loss_points"].as_f64().unwrap()).abs() < 1e-9,
+        "{int8}"
+    );
+    let auto = report["auto"].as_str().unwrap();
+    assert!(header(&model).ends_with(&format!("({auto})")));
+    if int8["passes"] == true {
+        assert_ne!(auto, "f32");
+    }
+    // Checks made on other quotes are dropped when the model is checked again.
+    let dev = crate::common::root().join("data/v2/dev.jsonl");
+    success_stdout(
+        stance(&model)
+            .args(["check-precision", "--data"])
+            .arg(&dev)
+            .assert(),
+    );
+    let config: Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("stance.json")).unwrap()).unwrap();
+    for (name, m) in config["metrics"].as_object().unwrap() {
+        if name.starts_with("check_") {
+            assert_eq!(m["file"], dev.display().to_string(), "{name}");
+        }
+    }
+}

@@ -345,7 +345,47 @@ fn int8_scores_stay_close_to_f32() {
             assert_eq!(a.stance, b.stance, "int8 keeps the stance of clear quotes");
         }
         for (x, y) in a.scores.stance.0.iter().zip(&b.scores.stance.0) {
-            assert!((x.1 - y.1).abs() < 0.15, "{x:?} vs {y:?}");
+            assert!((x.1 - y.1).abs() < 0.05, "{x:?} vs {y:?}");
+        }
+    }
+}
+
+#[test]
+fn an_int8_score_moves_little_with_its_batch() {
+    // Activations are quantized one token at a time, so a loud neighbour
+    // does not squeeze a quote's int8 range. Padding still moves the f32
+    // parts (attention) by about 1e-6, and rounding to int8 turns that into
+    // about 0.01: in int8 a quote's score depends on its padding that much
+    // (in f32, by under 1e-5).
+    let mut clf = load(&crate::common::root().join("models/default")).unwrap();
+    let loud = "THE MINISTRY SAID THE FIRM HAD LIED, LIED AND LIED AGAIN!!! ".repeat(5);
+    for (precision, tolerance) in [
+        (stance::model::device::Precision::F32, 1e-5),
+        (stance::model::device::Precision::Int8, 0.03),
+    ] {
+        clf.set_precision(precision).unwrap();
+        let alone = clf.classify(&[SEED_TEXT]).unwrap();
+        let same_length = clf.classify(&[SEED_TEXT, "No."]).unwrap();
+        let padded = clf.classify(&[loud.as_str(), SEED_TEXT, "No."]).unwrap();
+        let a = alone[0].as_ref().unwrap();
+        for (b, tolerance) in [
+            // Shorter neighbours pad nothing onto it: the same score.
+            (same_length[0].as_ref().unwrap(), 1e-6),
+            (padded[1].as_ref().unwrap(), tolerance),
+        ] {
+            for (x, y) in a
+                .scores
+                .stance
+                .0
+                .iter()
+                .chain(&a.scores.speaker.0)
+                .zip(b.scores.stance.0.iter().chain(&b.scores.speaker.0))
+            {
+                assert!(
+                    (x.1 - y.1).abs() < tolerance,
+                    "{precision:?}: alone {x:?}, in a batch {y:?}"
+                );
+            }
         }
     }
 }
