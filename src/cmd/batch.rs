@@ -63,7 +63,7 @@ pub fn run(global: &GlobalArgs, args: BatchArgs) -> anyhow::Result<u8> {
         !(args.shard.is_some() && args.input == "-"),
         "--shard needs an input file, not stdin"
     );
-    let mut clf = global.load_classifier()?;
+    let mut clf = global.load_bulk_classifier()?;
     let precision = clf.precision();
     if let Some(t) = args.max_batch_tokens {
         anyhow::ensure!(t >= 1, "--max-batch-tokens must be at least 1");

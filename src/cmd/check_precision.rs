@@ -132,7 +132,10 @@ pub fn check_and_record(
                 if r.passes == Some(true) { "passes" } else { "fails" }
             );
         }
-        eprintln!("--precision auto runs this model at {} here", auto.name());
+        eprintln!(
+            "batch (--precision auto) runs this model at {} here",
+            auto.name()
+        );
         return Ok(());
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -173,7 +176,7 @@ pub fn check_and_record(
         }
         writeln!(
             out,
-            "recorded as metrics.check_* in {}; --precision auto runs this model at {} here",
+            "recorded as metrics.check_* in {}; batch (--precision auto) runs this model at {} here",
             dir.join("stance.json").display(),
             auto.name()
         )?;

@@ -28,11 +28,6 @@ pub struct FitCuesArgs {
 /// Runs `stance fit-cues`.
 pub fn run(global: &GlobalArgs, args: FitCuesArgs) -> anyhow::Result<u8> {
     let mut clf = global.load_classifier()?;
-    // The weights go with the model, whatever precision it later runs at:
-    // they are fitted in f32 unless a precision is asked for.
-    if global.precision == stance::model::device::Precision::Auto {
-        clf.set_precision(stance::model::device::Precision::F32)?;
-    }
     anyhow::ensure!(
         clf.reads_sources(),
         "the model in {} was trained without sources: it has no use for source cues",

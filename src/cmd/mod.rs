@@ -56,10 +56,11 @@ pub struct GlobalArgs {
     /// libtorch threads [default: one per core]
     #[arg(long, global = true)]
     pub threads: Option<usize>,
-    /// Inference precision: auto (the fastest on this machine among those
-    /// whose accuracy check, stored with the model, is within 0.5 point of
-    /// f32; else f32); f32; bf16 (fast with AMX, on AMD with AVX512-BF16,
-    /// and on GPUs); int8 (dynamic quantization of the linear layers, CPU)
+    /// Inference precision: auto (batch: the fastest on this machine among
+    /// those whose accuracy check, stored with the model, is within 0.5
+    /// point of f32, else f32; the other commands: f32); f32; bf16 (fast
+    /// with AMX, on AMD with AVX512-BF16, and on GPUs); int8 (dynamic
+    /// quantization of the linear layers, CPU)
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub precision: Precision,
     /// Most quotes per batch
@@ -109,8 +110,26 @@ impl GlobalArgs {
         Printer::new(std::io::BufWriter::new(std::io::stdout().lock()), self.json)
     }
 
-    /// Sets threads and loads the classifier with these options.
+    /// Sets threads and loads the classifier with these options, for a
+    /// command that scores a few quotes (classify, extract, eval,
+    /// fit-cues): `--precision auto` means f32 there, since the model load
+    /// outweighs the scoring and f32 is the most accurate.
     pub fn load_classifier(&self) -> anyhow::Result<Classifier> {
+        let precision = match self.precision {
+            Precision::Auto => Precision::F32,
+            p => p,
+        };
+        self.load_classifier_at(precision)
+    }
+
+    /// Like [`GlobalArgs::load_classifier`], for bulk scoring (`batch`):
+    /// `--precision auto` picks the fastest precision whose stored
+    /// accuracy check passes.
+    pub fn load_bulk_classifier(&self) -> anyhow::Result<Classifier> {
+        self.load_classifier_at(self.precision)
+    }
+
+    fn load_classifier_at(&self, precision: Precision) -> anyhow::Result<Classifier> {
         self.set_threads()?;
         let mut limits = BatchLimits::default();
         if let Some(n) = self.batch_size {
@@ -133,7 +152,7 @@ impl GlobalArgs {
             };
             format!("cannot load the model in {}{device}", dir.display())
         })?;
-        clf.set_precision(self.precision)
+        clf.set_precision(precision)
             .with_context(|| format!("--precision {}", self.precision.name()))?;
         Ok(clf)
     }

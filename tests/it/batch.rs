@@ -473,7 +473,8 @@ fn a_source_field_is_read_by_the_default_model_and_carried_through() {
     .unwrap();
     let out = tmp.path().join("out.jsonl");
     stance(&model)
-        .args(["batch", "--quiet"])
+        // One precision for both (batch's auto is int8 here, classify's f32).
+        .args(["--precision", "f32", "batch", "--quiet"])
         .arg(&input)
         .arg("-o")
         .arg(&out)
@@ -488,7 +489,7 @@ fn a_source_field_is_read_by_the_default_model_and_carried_through() {
     assert_eq!(records[1]["source"], "the firm");
     // Without a source, the quote is read alone, as classify does.
     let alone = stance(&model)
-        .args(["classify", "--json", quote])
+        .args(["--precision", "f32", "classify", "--json", quote])
         .assert()
         .success()
         .get_output()
