@@ -172,8 +172,9 @@ pub enum Precision {
     /// bfloat16 weights and activations: faster on CPUs with AMX, on AMD
     /// CPUs with AVX512-BF16, and on GPUs; scores differ slightly from f32.
     Bf16,
-    /// int8 dynamic quantization of the encoder's linear layers (fbgemm,
-    /// CPU only): int8 weights, activations quantized on the fly.
+    /// int8 quantization of the encoder's linear layers (CPU only): int8
+    /// weights with a scale per output channel, activations quantized on
+    /// the fly one token at a time.
     Int8,
 }
 

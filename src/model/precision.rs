@@ -16,11 +16,13 @@
 //! - Intel without AMX (measured on an Emerald Rapids Xeon with AVX512-BF16,
 //!   AMX hidden by the hypervisor): int8 about 1.6x f32, bf16 0.7x f32
 //!   (oneDNN's AVX512-BF16 GEMM reaches half of MKL's f32 rate there).
-//! - AMD Zen 4 (AVX512-BF16, from issue 16's figures): int8 2.5x f32, bf16
-//!   2.3x, since MKL's f32 GEMM is slow on AMD.
-//! - AMD Zen 3 (AVX2 only): int8 1.25x f32; bf16 is emulated, 14x slower.
-//! - AMX (Sapphire Rapids and later, where exposed): oneDNN's bf16 runs on
-//!   the tile units, several times f32, ahead of fbgemm's int8 (VNNI).
+//! - AMD Zen 4 (AVX512-BF16, from issue 16's figures, with the earlier
+//!   fbgemm int8): int8 2.5x f32, bf16 2.3x, since MKL's f32 GEMM is slow
+//!   on AMD.
+//! - AMD Zen 3 (AVX2 only, earlier fbgemm int8): int8 1.25x f32; bf16 is
+//!   emulated, 14x slower.
+//! - AMX (a Sapphire Rapids VM, earlier fbgemm int8): bf16 2.1x f32, int8
+//!   1.8x; oneDNN's bf16 runs on the tile units.
 //!
 //! So on the CPU the order is bf16 where AMX is, then int8, then bf16 where
 //! an AMD CPU has AVX512-BF16, then f32; on a GPU, bf16 then f32.

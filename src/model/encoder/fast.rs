@@ -180,8 +180,9 @@ const MPNET_NAMES: LayerNames = LayerNames {
 
 impl FastEncoder {
     /// Arranges the encoder variables of a `StanceNet` (HF names) for fast
-    /// inference; with `int8`, the linear layers run fbgemm's int8 GEMM
-    /// (CPU only). Call it again after changing the variables' precision.
+    /// inference; with `int8`, the linear layers run in int8 (per-channel
+    /// weights, per-token activations, libtorch's `_int_mm`; CPU only).
+    /// Call it again after changing the variables' precision.
     pub fn new(
         vars: &HashMap<String, Tensor>,
         config: &EncoderConfig,
