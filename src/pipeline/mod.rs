@@ -347,7 +347,7 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
         Sink::Stdout => None,
         Sink::File(path) => {
             let format_name = format!("{format:?}");
-            let record = match &opts.source {
+            let mut record = match &opts.source {
                 Source::File(input) => {
                     ProgressRecord::start(input, format_name, opts.window, opts.shard)?
                 }
@@ -358,6 +358,16 @@ pub fn run(clf: &Classifier, opts: &RunOptions, progress: &dyn Progress) -> Resu
                 }
                 Source::Stdin => ProgressRecord::unchecked(&source, format_name, opts.window),
             };
+            record.scoring = format!(
+                "the model with weights {} at {}, source cues {}",
+                clf.config().weights_sha256.get(..12).unwrap_or("?"),
+                clf.precision().name(),
+                if clf.cue_reader().is_some() {
+                    "on"
+                } else {
+                    "off"
+                }
+            );
             match OutputFile::open(path, record, opts.resume)? {
                 Opened::Writing(file) => Some(*file),
                 Opened::Complete { records } => {

@@ -51,6 +51,10 @@ pub(super) struct ProgressRecord {
     /// The process that wrote the record.
     #[serde(default)]
     pub pid: u32,
+    /// What scored the records: the model's weights, the precision and
+    /// whether source cues were read (empty in records of older builds).
+    #[serde(default)]
+    pub scoring: String,
 }
 
 impl ProgressRecord {
@@ -127,6 +131,14 @@ impl ProgressRecord {
         }
         if self.input_sha256 != now.input_sha256 {
             why.push("the input's sha256 changed".to_string());
+        }
+        // Mixing two models, or two precisions, in one output would give
+        // scores that do not compare.
+        if !self.scoring.is_empty() && self.scoring != now.scoring {
+            why.push(format!(
+                "its records were scored by {}, this run scores with {}",
+                self.scoring, now.scoring
+            ));
         }
         why
     }

@@ -392,8 +392,16 @@ fn resume_refuses_progress_that_no_longer_fits_and_a_second_writer_is_refused() 
         .assert()
         .code(1)
         .stderr(contains("are not the ones"));
-    // The input grown: refused, saying how.
+    // Another precision: refused, naming both (one output, one scoring).
     std::fs::write(&partial, &kept).unwrap();
+    resume()
+        .args(["--precision", "int8"])
+        .assert()
+        .code(1)
+        .stderr(contains("scored by the model with weights"))
+        .stderr(contains("at f32"))
+        .stderr(contains("at int8"));
+    // The input grown: refused, saying how.
     let size = std::fs::metadata(&input).unwrap().len();
     std::fs::write(&input, quotes(801).join("\n") + "\n").unwrap();
     resume()
