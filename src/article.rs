@@ -5,7 +5,7 @@
 use crate::classifier::Classifier;
 use crate::error::{RecordError, Result};
 use crate::predict::Prediction;
-use crate::text::extract::{extract, SourceKind, Statement};
+use crate::text::extract::{extract, SourceKind, Statement, StatementKind};
 
 /// A statement of an article with what the model said of it.
 pub struct ClassifiedStatement {
@@ -67,7 +67,24 @@ pub fn classify_statements(
         .iter()
         .map(|s| (s.source_kind != SourceKind::Unknown).then(|| s.source_kind.as_str()))
         .collect();
-    let results = clf.classify_with_parties(&attributed, &parties)?;
+    let (denials, reasons) = rejections(&statements);
+    let mut results = clf.classify_with_parties(&attributed, &parties, &denials)?;
+    // The reason of a rejection does what the rejection does: it takes the
+    // rejection's stance (its speaker stays its own).
+    for i in 1..results.len() {
+        if reasons[i] {
+            if let (Ok(prev), Ok(_)) = (&results[i - 1], &results[i]) {
+                let stance = (
+                    prev.stance.clone(),
+                    prev.stance_score,
+                    prev.scores.stance.clone(),
+                );
+                if let Ok(this) = &mut results[i] {
+                    (this.stance, this.stance_score, this.scores.stance) = stance;
+                }
+            }
+        }
+    }
     Ok(statements
         .into_iter()
         .zip(inputs)
@@ -81,6 +98,101 @@ pub fn classify_statements(
             },
         )
         .collect())
+}
+
+/// Which statements reject a claim (a reported clause that opens so, see
+/// [`rejects_a_claim`]), and which give the reason of the rejection just
+/// before them, from the same source ("rejected the company's account,
+/// saying written guidance had been sent"): the extractor finds that
+/// reason as a statement of its own, and the model reads it alone as the
+/// accusation it restates.
+fn rejections(statements: &[Statement]) -> (Vec<bool>, Vec<bool>) {
+    let own: Vec<bool> = statements
+        .iter()
+        .map(|s| s.kind == StatementKind::Reported && rejects_a_claim(&s.text))
+        .collect();
+    let mut reason = vec![false; statements.len()];
+    for i in 1..statements.len() {
+        let (prev, this) = (&statements[i - 1], &statements[i]);
+        // ", saying " and the like: a few characters between the two.
+        reason[i] = own[i - 1]
+            && !own[i]
+            && this.kind == StatementKind::Reported
+            && this.source == prev.source
+            && this.start >= prev.end
+            && this.start - prev.end <= 12;
+    }
+    (own, reason)
+}
+
+/// Whether a reported clause opens by rejecting a claim: "denied that
+/// ...", "disputed the minister's numbers", "rejected the company's
+/// account, saying ...", "pushed back against suggestions that ...". Such a
+/// clause is a denial (LABELING.md) even where what follows reads as an
+/// accusation. "Rejected" and "dismissed" count only with a claim as their
+/// object, and "denied" only with "that" or a claim: "rejected the merger"
+/// or "denied the licence" is a measure.
+pub fn rejects_a_claim(text: &str) -> bool {
+    const ALWAYS: [&str; 8] = [
+        "disputed",
+        "disputes",
+        "refuted",
+        "refutes",
+        "contested",
+        "contests",
+        "pushed back",
+        "pushes back",
+    ];
+    const WITH_CLAIM: [&str; 6] = [
+        "denied",
+        "denies",
+        "rejected",
+        "rejects",
+        "dismissed",
+        "dismisses",
+    ];
+    const CLAIMS: [&str; 22] = [
+        "argument",
+        "arguments",
+        "claim",
+        "claims",
+        "account",
+        "accusation",
+        "accusations",
+        "allegation",
+        "allegations",
+        "suggestion",
+        "suggestions",
+        "criticism",
+        "characterization",
+        "characterisation",
+        "assertion",
+        "assertions",
+        "finding",
+        "findings",
+        "conclusion",
+        "conclusions",
+        "version",
+        "charges",
+    ];
+    let lower = text.trim_start().to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    if ALWAYS.iter().any(|v| lower.starts_with(v)) {
+        return true;
+    }
+    if !WITH_CLAIM.contains(first) {
+        return false;
+    }
+    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let rest: Vec<String> = words.iter().skip(1).take(6).map(|w| bare(w)).collect();
+    (first.starts_with("den") && rest.first().is_some_and(|w| w == "that"))
+        || rest.iter().any(|w| CLAIMS.contains(&w.as_str()))
 }
 
 /// `text` with every run of whitespace (line breaks included) made one
@@ -155,6 +267,58 @@ mod tests {
             LabelScores::new(&st, &st_p),
             false,
         )
+    }
+
+    #[test]
+    fn a_clause_that_rejects_a_claim_is_told_from_a_measure() {
+        for yes in [
+            "rejected Tessaro's argument that the checks protect shoppers",
+            "denied that the agency had ignored residents",
+            "disputed the minister's numbers",
+            "pushed back against suggestions that the law singles out firms",
+            "dismissed the allegations as baseless",
+        ] {
+            assert!(rejects_a_claim(yes), "{yes}");
+        }
+        for no in [
+            "rejected the merger of the two carriers",
+            "denied the company's request for a licence",
+            "dismissed the board of the bank",
+            "said it would appeal",
+            "",
+        ] {
+            assert!(!rejects_a_claim(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn the_reason_given_for_a_rejection_is_marked_after_it() {
+        let statement = |text: &str, start: usize, source: &str| Statement {
+            kind: StatementKind::Reported,
+            text: text.to_string(),
+            start,
+            end: start + text.len(),
+            source: Some(source.to_string()),
+            source_kind: SourceKind::Government,
+            source_mention: None,
+            parts: Vec::new(),
+        };
+        let first = "rejected the company's account";
+        let statements = vec![
+            statement(first, 100, "the office"),
+            // ", saying " between the two.
+            statement(
+                "guidance had been sent twice",
+                100 + first.len() + 9,
+                "the office",
+            ),
+            // Later, or from someone else: not the rejection's reason.
+            statement("guidance was never received", 400, "the office"),
+            statement("the firm complied", 430 + 9, "the firm"),
+        ];
+        let (own, reason) = rejections(&statements);
+        assert_eq!(own, [true, false, false, false]);
+        assert_eq!(reason, [false, true, false, false]);
     }
 
     #[test]

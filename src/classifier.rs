@@ -299,16 +299,17 @@ impl Classifier {
         let t = self.config.temperature;
         let labels = &self.config.labels;
         let company = company_index(&self.config);
+        let denial = labels.stance.iter().position(|l| l == "denial");
         Ok(items
             .iter()
             .enumerate()
             .map(|(i, item)| {
                 let scores = PerHead::from_fn(|head| {
-                    let shift = match head {
-                        Head::Speaker => item.speaker_shift,
-                        Head::Stance => 0.0,
+                    let (shift, index) = match head {
+                        Head::Speaker => (item.speaker_shift, company),
+                        Head::Stance => (item.denial_shift, denial),
                     };
-                    let probs = softmax_shifted(&logits.of(head)[i], *t.of(head), shift, company);
+                    let probs = softmax_shifted(&logits.of(head)[i], *t.of(head), shift, index);
                     LabelScores::new(labels.of(head), &probs)
                 });
                 Prediction::new(scores.speaker, scores.stance, item.truncated)
@@ -329,7 +330,7 @@ impl Classifier {
     /// [`Classifier::tokenize_attributed`]). A blank quote gives an error in
     /// its place; the others are scored.
     pub fn classify_attributed(&self, quotes: &[(&str, Option<&str>)]) -> Result<Results> {
-        self.classify_with_parties(quotes, &[])
+        self.classify_with_parties(quotes, &[], &[])
     }
 
     /// Classifies quotes with sources, as [`Classifier::classify_attributed`],
@@ -337,11 +338,14 @@ impl Classifier {
     /// context says made it (`extract` resolving `Nivara` or `she` from the
     /// article). When the source's own words give no cue, that party moves
     /// the speaker's log-odds as a known name would (the model's `name`
-    /// cue weight); models without source cues ignore it.
+    /// cue weight); models without source cues ignore it. Where
+    /// `denials[i]`, the quote is a reported clause that rejects a claim,
+    /// and its denial log-odds move by [`DENIAL_CUE`].
     pub fn classify_with_parties(
         &self,
         quotes: &[(&str, Option<&str>)],
         parties: &[Option<&str>],
+        denials: &[bool],
     ) -> Result<Results> {
         let mut results: Results = Vec::with_capacity(quotes.len());
         let mut good = Vec::new();
@@ -363,6 +367,9 @@ impl Classifier {
                         };
                     }
                 }
+                if denials.get(i).copied().unwrap_or(false) {
+                    tok.denial_shift = DENIAL_CUE;
+                }
                 good.push(tok);
                 good_idx.push(i);
             }
@@ -379,6 +386,14 @@ impl Classifier {
         crate::model::save_model_dir(&self.net, &self.config, out, force)
     }
 }
+
+/// What a reported clause that rejects a claim ("rejected the company's
+/// account, saying ...") adds to the stance head's denial log-odds (before
+/// the temperature). LABELING.md: a statement that "rejects an accusation,
+/// a claim or the basis of an action" is a denial, and the reporting verb
+/// says so where the clause's content reads as an accusation. Chosen on
+/// the dev articles (`extract --eval data/articles/dev`).
+pub const DENIAL_CUE: f32 = 3.0;
 
 /// The cue reader a model's config asks for: its fitted weights, for a
 /// model that reads sources and has government and company speakers.

@@ -18,6 +18,10 @@ pub struct Tokenized {
     /// What the source's cues add to the speaker head's company-minus-
     /// government log-odds (see [`crate::cues`]); 0 without a source.
     pub speaker_shift: f32,
+    /// What is added to the stance head's denial log-odds: the extractor's
+    /// cue for a reported clause that rejects a claim (see
+    /// [`crate::article::rejects_a_claim`]); 0 elsewhere.
+    pub denial_shift: f32,
 }
 
 /// The base model's WordPiece tokenizer with per-batch padding.
@@ -105,6 +109,7 @@ impl QuoteTokenizer {
             ids: enc.get_ids().iter().map(|&i| i64::from(i)).collect(),
             truncated: cut || !enc.get_overflowing().is_empty(),
             speaker_shift: 0.0,
+            denial_shift: 0.0,
         })
     }
 }
