@@ -48,12 +48,13 @@ pub fn party<'a>(
 
 /// Finds the statements of `article` and classifies each.
 pub fn classify_article(clf: &Classifier, article: &str) -> Result<Vec<ClassifiedStatement>> {
-    classify_statements(clf, extract(article))
+    classify_statements(clf, article, extract(article))
 }
 
-/// Classifies statements already found.
+/// Classifies statements already found in `article`.
 pub fn classify_statements(
     clf: &Classifier,
+    article: &str,
     statements: Vec<Statement>,
 ) -> Result<Vec<ClassifiedStatement>> {
     let inputs: Vec<(String, Option<String>)> = statements.iter().map(model_input).collect();
@@ -67,7 +68,7 @@ pub fn classify_statements(
         .iter()
         .map(|s| (s.source_kind != SourceKind::Unknown).then(|| s.source_kind.as_str()))
         .collect();
-    let (denials, reasons) = rejections(&statements);
+    let (denials, reasons) = rejections(article, &statements);
     let mut results = clf.classify_with_parties(&attributed, &parties, &denials)?;
     // The reason of a rejection does what the rejection does: it takes the
     // rejection's stance (its speaker stays its own).
@@ -100,29 +101,65 @@ pub fn classify_statements(
         .collect())
 }
 
-/// Which statements reject a claim (a reported clause that opens so, see
-/// [`rejects_a_claim`]), and which give the reason of the rejection just
-/// before them, from the same source ("rejected the company's account,
-/// saying written guidance had been sent"): the extractor finds that
-/// reason as a statement of its own, and the model reads it alone as the
-/// accusation it restates.
-fn rejections(statements: &[Statement]) -> (Vec<bool>, Vec<bool>) {
+/// Which statements reject a claim: a reported clause that opens so (see
+/// [`rejects_a_claim`]), or one that its sentence introduces by a rejection
+/// and `saying` ("Kowalchuk disputed the minister's numbers, saying ...");
+/// and which give the reason of a rejecting statement right before them,
+/// from the same source ("rejected the company's account, saying written
+/// guidance had been sent"). The extractor finds such a reason as a
+/// statement of its own, and the model reads it alone as the accusation it
+/// restates.
+fn rejections(article: &str, statements: &[Statement]) -> (Vec<bool>, Vec<bool>) {
+    // Statements that reject a claim themselves, or that a rejection and
+    // `saying` introduce: their denial log-odds are raised.
     let own: Vec<bool> = statements
         .iter()
-        .map(|s| s.kind == StatementKind::Reported && rejects_a_claim(&s.text))
+        .map(|s| {
+            s.kind == StatementKind::Reported
+                && (rejects_a_claim(&s.text) || introduced_by_a_rejection(article, s.start))
+        })
         .collect();
+    // The clause right after a rejecting statement, from the same source:
+    // it takes that statement's stance.
     let mut reason = vec![false; statements.len()];
     for i in 1..statements.len() {
         let (prev, this) = (&statements[i - 1], &statements[i]);
         // ", saying " and the like: a few characters between the two.
         reason[i] = own[i - 1]
-            && !own[i]
             && this.kind == StatementKind::Reported
             && this.source == prev.source
             && this.start >= prev.end
             && this.start - prev.end <= 12;
     }
     (own, reason)
+}
+
+/// Whether the sentence before char `start` (a statement's offset, in
+/// chars) of `article` ends `<source> <rejection>, saying ` ("Kowalchuk
+/// disputed the minister's numbers, saying "), the rejection read as
+/// [`rejects_a_claim`] reads it.
+fn introduced_by_a_rejection(article: &str, start: usize) -> bool {
+    let byte = article
+        .char_indices()
+        .nth(start)
+        .map_or(article.len(), |(i, _)| i);
+    let before = &article[..byte];
+    let lead = before.trim_end();
+    let Some(lead) = lead.strip_suffix("saying").map(str::trim_end) else {
+        return false;
+    };
+    let Some(lead) = lead.strip_suffix(',') else {
+        return false;
+    };
+    // The clause from the sentence's start (or the last semicolon).
+    let clause = lead
+        .rfind(['.', '!', '?', ';', '\n'])
+        .map_or(lead, |i| &lead[i + 1..]);
+    // Try each word as the start of the verb phrase, after the source.
+    clause
+        .char_indices()
+        .filter(|&(i, c)| i > 0 && c.is_whitespace())
+        .any(|(i, _)| rejects_a_claim(&clause[i..]))
 }
 
 /// Whether a reported clause opens by rejecting a claim: "denied that
@@ -292,6 +329,25 @@ mod tests {
     }
 
     #[test]
+    fn a_reason_introduced_by_a_rejection_is_found() {
+        let article = "Lanmart denied wrongdoing. A representative of the Việt Nam E-commerce and Digital Economy Agency rejected the company’s account, saying written guidance had been sent.";
+        // Offsets in chars: "ệ" and "’" are one char each, not one byte.
+        let start = article[..article.find("written").unwrap()].chars().count();
+        assert!(introduced_by_a_rejection(article, start));
+        let article =
+            "Kowalchuk disputed the minister's numbers, saying the homes sit along lines.";
+        assert!(introduced_by_a_rejection(
+            article,
+            article.find("the homes").unwrap()
+        ));
+        let article = "The minister welcomed the plan, saying it would help.";
+        assert!(!introduced_by_a_rejection(
+            article,
+            article.find("it would").unwrap()
+        ));
+    }
+
+    #[test]
     fn the_reason_given_for_a_rejection_is_marked_after_it() {
         let statement = |text: &str, start: usize, source: &str| Statement {
             kind: StatementKind::Reported,
@@ -316,8 +372,9 @@ mod tests {
             statement("guidance was never received", 400, "the office"),
             statement("the firm complied", 430 + 9, "the firm"),
         ];
-        let (own, reason) = rejections(&statements);
+        let (own, reason) = rejections("", &statements);
         assert_eq!(own, [true, false, false, false]);
+        // (A reason may be a rejection too; it still takes the first's stance.)
         assert_eq!(reason, [false, true, false, false]);
     }
 

@@ -423,7 +423,7 @@ pub fn evaluate(
     let mut total = Counts::default();
     let mut each = Vec::with_capacity(articles.len());
     for a in articles {
-        let got = classify_statements(clf, extract(&a.text))?;
+        let got = classify_statements(clf, &a.text, extract(&a.text))?;
         let s = score(a, &got);
         total.add(&s.counts);
         each.push(s);

@@ -59,7 +59,7 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     let clf = global.load_classifier()?;
-    let classified = classify_statements(&clf, statements)?;
+    let classified = classify_statements(&clf, &article, statements)?;
     let mut printer = global.printer();
     let mut bad = 0;
     for (i, c) in classified.iter().enumerate() {
