@@ -72,18 +72,12 @@ pub fn classify_statements(
     let mut results = clf.classify_with_parties(&attributed, &parties, &denials)?;
     // The reason of a rejection does what the rejection does: it takes the
     // rejection's stance (its speaker stays its own).
-    for i in 1..results.len() {
-        if reasons[i] {
-            if let (Ok(prev), Ok(_)) = (&results[i - 1], &results[i]) {
-                let stance = (
-                    prev.stance.clone(),
-                    prev.stance_score,
-                    prev.scores.stance.clone(),
-                );
-                if let Ok(this) = &mut results[i] {
-                    (this.stance, this.stance_score, this.scores.stance) = stance;
-                }
-            }
+    for i in (1..results.len()).filter(|&i| reasons[i]) {
+        let (before, after) = results.split_at_mut(i);
+        if let (Ok(prev), Ok(this)) = (&before[i - 1], &mut after[0]) {
+            this.stance.clone_from(&prev.stance);
+            this.stance_score = prev.stance_score;
+            this.scores.stance = prev.scores.stance.clone();
         }
     }
     Ok(statements

@@ -172,11 +172,9 @@ impl Classifier {
             Precision::Bf16 => self.net.vs.set_kind(Kind::BFloat16),
             _ => self.net.vs.set_kind(Kind::Float),
         }
-        let rebuild = self.fast.is_some()
-            || precision == Precision::Int8
-            || self.precision == Precision::Int8;
         self.precision = precision;
-        if rebuild {
+        // int8 always runs on the fast path (and leaving it had built one).
+        if self.fast.is_some() || precision == Precision::Int8 {
             self.enable_fast_path()?;
         }
         Ok(precision)

@@ -81,13 +81,12 @@ pub fn check_and_record(
         clf.set_precision(precision)?;
         let report = stance::eval::evaluate(&clf, &data.quotes, false)
             .with_context(|| format!("scoring in {}", precision.name()))?;
-        let mut summary = report.summary(
-            Some(data.path.display().to_string()),
-            Some(data.sha256.clone()),
-        );
-        if precision != Precision::F32 {
-            summary.precision = Some(precision.name().to_string());
-        }
+        let summary = report
+            .summary(
+                Some(data.path.display().to_string()),
+                Some(data.sha256.clone()),
+            )
+            .measured_at(precision);
         measured.push((precision, summary));
     }
     ModelConfig::update(dir, |config| {

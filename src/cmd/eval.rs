@@ -70,13 +70,12 @@ pub fn run(global: &GlobalArgs, args: EvalArgs) -> anyhow::Result<u8> {
     }
     printer.flush()?;
     if let Some(name) = &args.record {
-        let mut summary = report.summary(
-            Some(args.data.display().to_string()),
-            Some(data.sha256.clone()),
-        );
-        if clf.precision() != stance::model::device::Precision::F32 {
-            summary.precision = Some(clf.precision().name().to_string());
-        }
+        let summary = report
+            .summary(
+                Some(args.data.display().to_string()),
+                Some(data.sha256.clone()),
+            )
+            .measured_at(clf.precision());
         stance::model::config::ModelConfig::record_metrics(clf.dir(), name, summary)
             .with_context(|| format!("--record {name}"))?;
     }

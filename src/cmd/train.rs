@@ -109,27 +109,34 @@ pub fn read_data(path: &Path, labels: &Labels, skip_bad: bool) -> anyhow::Result
     })
 }
 
-/// Reads the training files as one data set: its path names them all
-/// (joined by " + ") and its sha256 is that of their concatenation.
+/// Reads the training files as one data set (see [`joined`]).
 pub fn read_train(paths: &[PathBuf], labels: &Labels, skip_bad: bool) -> anyhow::Result<Dataset> {
-    if let [one] = paths {
-        return read_data(one, labels, skip_bad);
+    let sets = paths
+        .iter()
+        .map(|p| read_data(p, labels, skip_bad))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    joined(sets)
+}
+
+/// Data sets taken as one: its path names them all (joined by " + "), its
+/// quotes follow in order and its sha256 is that of the files'
+/// concatenation. One set is returned as it is.
+fn joined(mut sets: Vec<Dataset>) -> anyhow::Result<Dataset> {
+    if sets.len() == 1 {
+        return Ok(sets.remove(0));
     }
-    let mut quotes = Vec::new();
-    for path in paths {
-        quotes.extend(read_data(path, labels, skip_bad)?.quotes);
-    }
-    let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let refs: Vec<&Path> = sets.iter().map(|d| d.path.as_path()).collect();
+    let sha256 = stance::hash::sha256_files(&refs)?;
+    let path = PathBuf::from(
+        sets.iter()
+            .map(|d| d.path.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" + "),
+    );
     Ok(Dataset {
-        path: PathBuf::from(
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" + "),
-        ),
-        sha256: stance::hash::sha256_files(&refs)?,
-        quotes,
+        path,
+        sha256,
+        quotes: sets.into_iter().flat_map(|d| d.quotes).collect(),
     })
 }
 
@@ -215,9 +222,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     // The precision checks, on the dev and test quotes together (more
     // quotes, a steadier figure; neither precision was tuned on either).
-    let mut check_files = vec![args.dev.clone()];
-    check_files.extend(args.test.clone());
-    let check_set = read_train(&check_files, &labels, args.skip_bad)?;
+    let check_set = joined(std::iter::once(dev_set).chain(test_set).collect())?;
     super::check_precision::check_and_record(global, &args.out, &check_set, true)?;
     let mut printer = global.printer();
     printer.trained(&TrainRecord {

@@ -220,6 +220,14 @@ pub struct SetMetrics {
 }
 
 impl SetMetrics {
+    /// These figures, marked as measured at `precision` (f32 stays
+    /// unmarked).
+    pub fn measured_at(mut self, precision: crate::model::device::Precision) -> SetMetrics {
+        self.precision = (precision != crate::model::device::Precision::F32)
+            .then(|| precision.name().to_string());
+        self
+    }
+
     /// The figures of `head`.
     pub fn of(&self, head: Head) -> &HeadSummary {
         match head {

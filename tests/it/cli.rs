@@ -495,15 +495,21 @@ fn source_cues_read_real_names_and_can_be_turned_off() {
     assert!((a - b).abs() < 1e-5, "{a} {b}");
 }
 
-#[test]
-fn fit_cues_writes_its_weights_into_the_model_and_keeps_the_weights_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let model = tmp.path().join("m");
+/// A copy of the shipped default model in `dir/m`, to change freely.
+fn shipped_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let model = dir.join("m");
     std::fs::create_dir(&model).unwrap();
     let shipped = crate::common::root().join("models/default");
     for f in ["stance.json", "weights.safetensors"] {
         std::fs::copy(shipped.join(f), model.join(f)).unwrap();
     }
+    model
+}
+
+#[test]
+fn fit_cues_writes_its_weights_into_the_model_and_keeps_the_weights_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = shipped_copy(tmp.path());
     let weights = std::fs::read(model.join("weights.safetensors")).unwrap();
     // Sixty dev quotes with sources, half of each speaker.
     let dev_text =
@@ -547,12 +553,7 @@ fn fit_cues_writes_its_weights_into_the_model_and_keeps_the_weights_file() {
 #[test]
 fn check_precision_records_checks_that_auto_follows() {
     let tmp = tempfile::tempdir().unwrap();
-    let model = tmp.path().join("m");
-    std::fs::create_dir(&model).unwrap();
-    let shipped = crate::common::root().join("models/default");
-    for f in ["stance.json", "weights.safetensors"] {
-        std::fs::copy(shipped.join(f), model.join(f)).unwrap();
-    }
+    let model = shipped_copy(tmp.path());
     // Without checks auto runs f32.
     let mut config: Value =
         serde_json::from_str(&std::fs::read_to_string(model.join("stance.json")).unwrap()).unwrap();

@@ -316,17 +316,15 @@ fn fast_path_matches_rust_bert() {
     clf.disable_fast_path();
     let slow = clf.score(&items).unwrap();
     for (f, s) in fast.iter().zip(&slow) {
-        for (a, b) in f
-            .scores
-            .stance
-            .0
-            .iter()
-            .chain(&f.scores.speaker.0)
-            .zip(s.scores.stance.0.iter().chain(&s.scores.speaker.0))
-        {
+        for (a, b) in probabilities(f).zip(probabilities(s)) {
             assert!((a.1 - b.1).abs() < 1e-4, "fast {a:?} vs rust-bert {b:?}");
         }
     }
+}
+
+/// Every label's probability of a prediction, stance then speaker.
+fn probabilities(p: &stance::predict::Prediction) -> impl Iterator<Item = &(String, f64)> {
+    p.scores.stance.0.iter().chain(&p.scores.speaker.0)
 }
 
 const SEED_TEXT: &str = "We are deeply disappointed by the U.S. government's decision, which we believe is based on unfounded allegations and political motives.";
@@ -373,14 +371,7 @@ fn an_int8_score_moves_little_with_its_batch() {
             (same_length[0].as_ref().unwrap(), 1e-6),
             (padded[1].as_ref().unwrap(), tolerance),
         ] {
-            for (x, y) in a
-                .scores
-                .stance
-                .0
-                .iter()
-                .chain(&a.scores.speaker.0)
-                .zip(b.scores.stance.0.iter().chain(&b.scores.speaker.0))
-            {
+            for (x, y) in probabilities(a).zip(probabilities(b)) {
                 assert!(
                     (x.1 - y.1).abs() < tolerance,
                     "{precision:?}: alone {x:?}, in a batch {y:?}"
