@@ -250,6 +250,24 @@ impl Gazetteer {
         Some(self.build(k, name, rng))
     }
 
+    /// Every training-part name of kind `k` in `per_name` templates drawn
+    /// with a fixed seed, and every training-part title `per_title` times:
+    /// what the source reader ([`crate::cues::reader`]) learns from. The
+    /// held-out tenth is never among them.
+    pub fn training_sources(&self, k: usize, per_name: usize, per_title: usize) -> Vec<String> {
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(7 + k as u64);
+        let mut out = Vec::new();
+        for name in &self.names[k].train {
+            for _ in 0..per_name {
+                out.push(self.build(k, name, &mut rng));
+            }
+        }
+        for title in &self.titles[k].train {
+            out.extend(std::iter::repeat_n(title.clone(), per_title));
+        }
+        out
+    }
+
     /// One source per held-out name and title, each name in a template
     /// drawn with a fixed seed: what a model that reads sources should
     /// attribute to the right kind though it never saw the name.

@@ -71,8 +71,8 @@ pub fn run(global: &GlobalArgs, args: FitCuesArgs) -> anyhow::Result<u8> {
     } else {
         writeln!(
             out,
-            "source-cue weights fitted on {file}: name {}, title {}, word {}, weak {}",
-            w.name, w.title, w.word, w.weak
+            "source-cue weights fitted on {file}: name {}, title {}, word {}, weak {}, reader {}",
+            w.name, w.title, w.word, w.weak, w.reader
         )?;
         writeln!(
             out,
