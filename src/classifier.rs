@@ -334,9 +334,11 @@ impl Classifier {
     /// Classifies quotes with sources, as [`Classifier::classify_attributed`],
     /// where `parties[i]` (if given) is the speaker label the quote's
     /// context says made it (`extract` resolving `Nivara` or `she` from the
-    /// article). When the source's own words give no cue, that party moves
-    /// the speaker's log-odds as a known name would (the model's `name`
-    /// cue weight); models without source cues ignore it. Where
+    /// article). When the source's own words do not name its kind (no
+    /// gazetteer name or title, no word such as "ministry"), that party
+    /// moves the speaker's log-odds as a known name would (the model's
+    /// `name` cue weight), in place of the cues' guess from the spelling or
+    /// a weak word; models without source cues ignore it. Where
     /// `denials[i]`, the quote is a reported clause that rejects a claim,
     /// and its denial log-odds move by [`DENIAL_CUE`].
     pub fn classify_with_parties(
@@ -356,7 +358,7 @@ impl Classifier {
                 // Cues exist only for models that read sources and speak
                 // of government and company (see `cue_reader`).
                 if let (Some(cues), Some(party)) = (&self.cues, party) {
-                    if tok.speaker_shift == 0.0 {
+                    if !source.is_some_and(|s| cues.names_its_kind(s)) {
                         let w = cues.weights.name as f32;
                         tok.speaker_shift = if party == crate::gazetteer::KINDS[1] {
                             w

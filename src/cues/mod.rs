@@ -449,6 +449,16 @@ impl CueReader {
     pub fn shift(&self, source: &str) -> f32 {
         self.weights.shift(&SourceCues::shipped().read(source)) as f32
     }
+
+    /// Whether `source` names its kind by a gazetteer name or title or a
+    /// word (not only by the reader's reading of its spelling, nor by a
+    /// word that merely leans).
+    pub fn names_its_kind(&self, source: &str) -> bool {
+        SourceCues::shipped()
+            .read(source)
+            .iter()
+            .any(|e| matches!(e.cue, Cue::Name | Cue::Title | Cue::Word))
+    }
 }
 
 /// One dev quote for fitting: the model's company-minus-government
