@@ -367,15 +367,34 @@ impl SourceCues {
 /// The reader's training sources: each training-part name in two
 /// templates and each training-part title three times, as speaker phrases,
 /// labeled company (`true`) or government.
+/// The features are computed on every core, in order.
 fn reader_sources(g: &Gazetteer) -> Vec<(reader::Features, bool)> {
-    (0..2)
+    let labeled: Vec<(String, bool)> = (0..2)
         .flat_map(|k| {
             g.training_sources(k, 2, 3)
                 .into_iter()
-                .map(move |s| (reader::features(speaker_phrase(&s)), k == 1))
+                .map(move |s| (s, k == 1))
         })
-        .filter(|(x, _)| !x.is_empty())
-        .collect()
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = labeled.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = labeled
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(s, company)| (reader::features(speaker_phrase(s)), *company))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .filter(|(x, _)| !x.is_empty())
+            .collect()
+    })
 }
 
 /// The kind the words of one segment name: the last strong word, else a

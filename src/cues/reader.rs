@@ -95,24 +95,31 @@ pub fn features(phrase: &str) -> Features {
     let ws = super::words(phrase);
     let lower: Vec<String> = ws.iter().map(|w| w.to_lowercase()).collect();
     let mut idx: Vec<u32> = Vec::new();
-    let mut buf = [0u8; 4];
+    let ngram_key = {
+        let mut h = FnvHasher::default();
+        h.write_u8(b'c');
+        h.finish()
+    };
     for (i, w) in ws.iter().enumerate() {
         idx.push(bucket(b'w', &[&lower[i]]));
         if i + 1 < ws.len() {
             idx.push(bucket(b'b', &[&lower[i], &lower[i + 1]]));
         }
         idx.push(bucket(b's', &[&shape(w)]));
-        let chars: Vec<char> = std::iter::once(' ')
-            .chain(w.chars())
-            .chain(std::iter::once(' '))
+        // FNV-1a reads bytes one at a time, so hashing a window's bytes is
+        // hashing its characters.
+        let padded = format!(" {w} ");
+        let bytes = padded.as_bytes();
+        let starts: Vec<usize> = padded
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(bytes.len()))
             .collect();
-        for n in 2..=5 {
-            for window in chars.windows(n) {
-                let mut h = FnvHasher::default();
-                h.write_u8(b'c');
-                for c in window {
-                    h.write(c.encode_utf8(&mut buf).as_bytes());
-                }
+        let chars = starts.len() - 1;
+        for n in 2..=5.min(chars) {
+            for i in 0..=chars - n {
+                let mut h = FnvHasher::with_key(ngram_key);
+                h.write(&bytes[starts[i]..starts[i + n]]);
                 idx.push((h.finish() % BUCKETS as u64) as u32);
             }
         }
@@ -143,8 +150,8 @@ impl SourceReader {
     /// Fits a reader on sources labeled company (`true`) or government;
     /// the same sources always give the same reader.
     pub fn train(sources: &[(Features, bool)]) -> SourceReader {
-        let mut weights = vec![0f32; BUCKETS];
-        let mut squares = vec![1e-8f32; BUCKETS];
+        // Each weight beside its sum of squared gradients: one cache line.
+        let mut state = vec![[0f32, 1e-8f32]; BUCKETS];
         let (mut bias, mut bias_squares) = (0f32, 1e-8f32);
         let mut order: Vec<usize> = (0..sources.len()).collect();
         let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(11);
@@ -152,20 +159,26 @@ impl SourceReader {
             order.shuffle(&mut rng);
             for &n in &order {
                 let (x, company) = &sources[n];
-                let z = bias + x.iter().map(|&(i, v)| weights[i as usize] * v).sum::<f32>();
+                let z = bias
+                    + x.iter()
+                        .map(|&(i, v)| state[i as usize][0] * v)
+                        .sum::<f32>();
                 let p = 1.0 / (1.0 + (-z).exp());
                 let g = p - f32::from(u8::from(*company));
                 for &(i, v) in x {
-                    let i = i as usize;
+                    let [w, sq] = &mut state[i as usize];
                     let gi = g * v;
-                    squares[i] += gi * gi;
-                    weights[i] -= LEARNING_RATE * gi / squares[i].sqrt();
+                    *sq += gi * gi;
+                    *w -= LEARNING_RATE * gi / sq.sqrt();
                 }
                 bias_squares += g * g;
                 bias -= LEARNING_RATE * g / bias_squares.sqrt();
             }
         }
-        SourceReader { weights, bias }
+        SourceReader {
+            weights: state.into_iter().map(|[w, _]| w).collect(),
+            bias,
+        }
     }
 
     /// The company-minus-government log-odds the spelling of `phrase`
