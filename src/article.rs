@@ -2,7 +2,7 @@
 //! each statement found by [`crate::text::extract`], and a summary per
 //! speaker.
 
-use crate::classifier::Classifier;
+use crate::classifier::{Classifier, StanceCue};
 use crate::error::{RecordError, Result};
 use crate::predict::Prediction;
 use crate::text::extract::{extract, SourceKind, Statement, StatementKind};
@@ -69,7 +69,20 @@ pub fn classify_statements(
         .map(|s| (s.source_kind != SourceKind::Unknown).then(|| s.source_kind.as_str()))
         .collect();
     let (denials, reasons) = rejections(article, &statements);
-    let mut results = clf.classify_with_parties(&attributed, &parties, &denials)?;
+    let cues: Vec<StanceCue> = statements
+        .iter()
+        .zip(&denials)
+        .map(|(s, &denial)| {
+            if denial {
+                StanceCue::Denial
+            } else if is_sanction(s) && states_its_grounds(&s.text) {
+                StanceCue::Allegation
+            } else {
+                StanceCue::None
+            }
+        })
+        .collect();
+    let mut results = clf.classify_with_parties(&attributed, &parties, &cues)?;
     // The reason of a rejection does what the rejection does: it takes the
     // rejection's stance (its speaker stays its own).
     for i in (1..results.len()).filter(|&i| reasons[i]) {
@@ -126,6 +139,119 @@ fn rejections(article: &str, statements: &[Statement]) -> (Vec<bool>, Vec<bool>)
             && this.start - prev.end <= 12;
     }
     (own, reason)
+}
+
+/// Whether a statement is an action taken, not words: a measure, or a
+/// reported clause that opens with the sanction ("imposed a penalty of
+/// ...", "has been fined ...").
+fn is_sanction(s: &Statement) -> bool {
+    const OPENINGS: [&str; 14] = [
+        "fined",
+        "imposed",
+        "issued",
+        "barred",
+        "banned",
+        "suspended",
+        "revoked",
+        "sanctioned",
+        "penalised",
+        "penalized",
+        "censured",
+        "froze",
+        "has been fined",
+        "was fined",
+    ];
+    let lower = s.text.trim_start().to_lowercase();
+    s.kind == StatementKind::Measure
+        || (s.kind == StatementKind::Reported
+            && OPENINGS
+                .iter()
+                .any(|o| lower.starts_with(o) && lower[o.len()..].starts_with(' ')))
+}
+
+/// Whether a sanction is stated with the wrongdoing it punishes:
+/// a sanction ("fined", "a penalty", "barred", "revoked") followed by its
+/// grounds ("for transferring ...", "for breaches of ...", "after finding
+/// that ...", "accusing the company of ..."). LABELING.md: a statement that
+/// "justifies a sanction by such a claim" is an allegation, where the model
+/// reads a measure as a commitment. An order with no grounds ("ordered the
+/// company to destroy the data") and a penalty for what is still to come
+/// ("a penalty of €100,000 for each day of delay") do not count.
+pub fn states_its_grounds(text: &str) -> bool {
+    const SANCTIONS: [&str; 18] = [
+        "fined",
+        "fine",
+        "fines",
+        "penalty",
+        "penalties",
+        "penalised",
+        "penalized",
+        "sanctioned",
+        "sanctions",
+        "barred",
+        "banned",
+        "suspended",
+        "revoked",
+        "censured",
+        "reprimanded",
+        "blacklisted",
+        "froze",
+        "frozen",
+    ];
+    const WRONGS: [&str; 10] = [
+        "breach",
+        "breaches",
+        "breaching",
+        "violation",
+        "violations",
+        "failure",
+        "failures",
+        "infringement",
+        "infringements",
+        "misconduct",
+    ];
+    // Words ending in -ing after "for" that are not a gerund of wrongdoing.
+    const NOT_GROUNDS: [&str; 12] = [
+        "during",
+        "nothing",
+        "something",
+        "anything",
+        "everything",
+        "morning",
+        "evening",
+        "spring",
+        "building",
+        "housing",
+        "hearing",
+        "meeting",
+    ];
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(sanction) = words.iter().position(|w| SANCTIONS.contains(w)) else {
+        return false;
+    };
+    const FOUND: [&str; 5] = ["found", "finding", "concluded", "concluding", "determined"];
+    let rest = &words[sanction + 1..];
+    (0..rest.len()).any(|i| {
+        let next = |k: usize| rest.get(i + k).copied().unwrap_or("");
+        match rest[i] {
+            // "for transferring", "for breaches", "for its failure to"
+            "for" => {
+                let w = next(1);
+                let gerund = w.len() > 4 && w.ends_with("ing") && !NOT_GROUNDS.contains(&w);
+                gerund
+                    || WRONGS.contains(&w)
+                    || (matches!(w, "its" | "their" | "the" | "a") && WRONGS.contains(&next(2)))
+            }
+            // "after finding that", "after an investigation found"
+            "after" => (1..=3).any(|k| FOUND.contains(&next(k))),
+            "accusing" => true,
+            _ => false,
+        }
+    })
 }
 
 /// Whether the sentence before char `start` (a statement's offset, in
@@ -276,6 +402,26 @@ pub fn summary(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sanction_with_its_grounds_is_told_from_an_order() {
+        assert!(states_its_grounds(
+            "has been fined €58 million by the regulator for transferring drivers' data"
+        ));
+        assert!(states_its_grounds(
+            "imposed a penalty of $2.4 million on Nivara Payments for breaching AML rules"
+        ));
+        assert!(states_its_grounds(
+            "barred the firm from exporting for six months, after finding that it had shipped machines"
+        ));
+        assert!(!states_its_grounds(
+            "ordered the company to destroy the data within 60 days"
+        ));
+        assert!(!states_its_grounds(
+            "ordered the company to fix its consent screen, under a penalty of €100,000 for each day of delay"
+        ));
+        assert!(!states_its_grounds("fined the company during the hearing"));
+    }
     use crate::predict::LabelScores;
 
     fn labels(names: &[&str]) -> Vec<String> {

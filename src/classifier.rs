@@ -298,16 +298,20 @@ impl Classifier {
         let labels = &self.config.labels;
         let company = company_index(&self.config);
         let denial = labels.stance.iter().position(|l| l == "denial");
+        let allegation = labels.stance.iter().position(|l| l == "allegation");
         Ok(items
             .iter()
             .enumerate()
             .map(|(i, item)| {
                 let scores = PerHead::from_fn(|head| {
-                    let (shift, index) = match head {
-                        Head::Speaker => (item.speaker_shift, company),
-                        Head::Stance => (item.denial_shift, denial),
+                    let shifts = match head {
+                        Head::Speaker => vec![(item.speaker_shift, company)],
+                        Head::Stance => vec![
+                            (item.denial_shift, denial),
+                            (item.allegation_shift, allegation),
+                        ],
                     };
-                    let probs = softmax_shifted(&logits.of(head)[i], *t.of(head), shift, index);
+                    let probs = softmax_shifted(&logits.of(head)[i], *t.of(head), &shifts);
                     LabelScores::new(labels.of(head), &probs)
                 });
                 Prediction::new(scores.speaker, scores.stance, item.truncated)
@@ -338,14 +342,16 @@ impl Classifier {
     /// gazetteer name or title, no word such as "ministry"), that party
     /// moves the speaker's log-odds as a known name would (the model's
     /// `name` cue weight), in place of the cues' guess from the spelling or
-    /// a weak word; models without source cues ignore it. Where
-    /// `denials[i]`, the quote is a reported clause that rejects a claim,
-    /// and its denial log-odds move by [`DENIAL_CUE`].
+    /// a weak word; models without source cues ignore it. `stance_cues[i]`
+    /// (if given) is what the article says the statement does: a reported
+    /// clause that rejects a claim moves its denial log-odds by
+    /// [`DENIAL_CUE`], a sanction stated with its grounds its allegation
+    /// log-odds by [`ALLEGATION_CUE`].
     pub fn classify_with_parties(
         &self,
         quotes: &[(&str, Option<&str>)],
         parties: &[Option<&str>],
-        denials: &[bool],
+        stance_cues: &[StanceCue],
     ) -> Result<Results> {
         let mut results: Results = Vec::with_capacity(quotes.len());
         let mut good = Vec::new();
@@ -367,8 +373,10 @@ impl Classifier {
                         };
                     }
                 }
-                if denials.get(i).copied().unwrap_or(false) {
-                    tok.denial_shift = DENIAL_CUE;
+                match stance_cues.get(i) {
+                    Some(StanceCue::Denial) => tok.denial_shift = DENIAL_CUE,
+                    Some(StanceCue::Allegation) => tok.allegation_shift = ALLEGATION_CUE,
+                    Some(StanceCue::None) | None => {}
                 }
                 good.push(tok);
                 good_idx.push(i);
@@ -395,6 +403,27 @@ impl Classifier {
 /// the dev articles (`extract --eval data/articles/dev`).
 pub const DENIAL_CUE: f32 = 3.0;
 
+/// What a sanction stated with the wrongdoing it punishes ("fined the
+/// operator €58 million for transferring drivers' data ...") adds to the
+/// stance head's allegation log-odds (before the temperature). LABELING.md:
+/// a statement that "justifies a sanction by such a claim" is an
+/// allegation; the model reads the sanction as a measure, a commitment.
+/// The same weight as [`DENIAL_CUE`]; checked on the dev articles.
+pub const ALLEGATION_CUE: f32 = 3.0;
+
+/// What an article says a statement does, beside the model (see
+/// [`Classifier::classify_with_parties`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StanceCue {
+    /// Nothing: the model alone decides.
+    #[default]
+    None,
+    /// A reported clause that rejects a claim.
+    Denial,
+    /// A sanction stated with its grounds.
+    Allegation,
+}
+
 /// The cue reader a model's config asks for: its fitted weights, for a
 /// model that reads sources and has government and company speakers.
 fn cue_reader(config: &ModelConfig) -> Option<CueReader> {
@@ -419,17 +448,16 @@ pub fn company_index(config: &ModelConfig) -> Option<usize> {
 pub fn softmax_shifted(
     logits: &[f32],
     temperature: f64,
-    shift: f32,
-    index: Option<usize>,
+    shifts: &[(f32, Option<usize>)],
 ) -> Vec<f32> {
-    match index {
-        Some(i) if shift != 0.0 && i < logits.len() => {
-            let mut scaled: Vec<f32> = logits.to_vec();
+    let mut shifted: Option<Vec<f32>> = None;
+    for &(shift, index) in shifts {
+        if let Some(i) = index.filter(|&i| shift != 0.0 && i < logits.len()) {
+            let scaled = shifted.get_or_insert_with(|| logits.to_vec());
             scaled[i] += (f64::from(shift) * temperature) as f32;
-            softmax(&scaled, temperature)
         }
-        _ => softmax(logits, temperature),
     }
+    softmax(shifted.as_deref().unwrap_or(logits), temperature)
 }
 
 /// Softmax of `logits / temperature`, computed in f64.

@@ -93,7 +93,7 @@ pub fn report(clf: &Classifier, scored: &Scored, temperatures: Temperatures) -> 
                     Head::Speaker => scored.shifts.get(i).copied().unwrap_or(0.0),
                     Head::Stance => 0.0,
                 };
-                softmax_shifted(l, t, shift, company)
+                softmax_shifted(l, t, &[(shift, company)])
                     .iter()
                     .map(|&p| f64::from(p))
                     .collect()

@@ -32,12 +32,14 @@ mod tests {
             truncated: false,
             speaker_shift: 0.0,
             denial_shift: 0.0,
+            allegation_shift: 0.0,
         };
         let b = Tokenized {
             ids: vec![101, 102],
             truncated: false,
             speaker_shift: 0.0,
             denial_shift: 0.0,
+            allegation_shift: 0.0,
         };
         let (ids, mask) = batch_tensors(&[&a, &b], 0, Device::Cpu);
         assert_eq!(ids.size(), [2, 3]);

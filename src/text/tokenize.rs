@@ -22,6 +22,10 @@ pub struct Tokenized {
     /// cue for a reported clause that rejects a claim (see
     /// [`crate::article::rejects_a_claim`]); 0 elsewhere.
     pub denial_shift: f32,
+    /// What is added to the stance head's allegation log-odds: the
+    /// extractor's cue for a sanction stated with the wrongdoing it is for
+    /// (see [`crate::article::states_its_grounds`]); 0 elsewhere.
+    pub allegation_shift: f32,
 }
 
 /// The base model's WordPiece tokenizer with per-batch padding.
@@ -110,6 +114,7 @@ impl QuoteTokenizer {
             truncated: cut || !enc.get_overflowing().is_empty(),
             speaker_shift: 0.0,
             denial_shift: 0.0,
+            allegation_shift: 0.0,
         })
     }
 }
