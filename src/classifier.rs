@@ -8,7 +8,9 @@ use crate::cues::{CueConfig, CueReader};
 use crate::error::{RecordError, Result, StanceError};
 use crate::labels::{Head, PerHead};
 use crate::model::config::ModelConfig;
+use crate::model::config::INT8_RANGES_FILE;
 use crate::model::device::{DeviceChoice, Precision};
+use crate::model::encoder::fast::ActRanges;
 use crate::model::encoder::Encoder;
 use crate::model::{dir, StanceNet};
 use crate::predict::{LabelScores, Prediction};
@@ -49,6 +51,8 @@ pub struct Classifier {
     dir: PathBuf,
     /// Source cues, when the model has fitted weights and they are wanted.
     cues: Option<CueReader>,
+    /// The int8 layers' input ranges, once read or measured.
+    int8_ranges: Option<ActRanges>,
 }
 
 /// Each quote's result: its prediction, or what is wrong with it.
@@ -62,7 +66,7 @@ impl Classifier {
         let loaded = dir::load(dir, options.base_dir.as_deref(), device, options.fast_only)?;
         let tokenizer =
             QuoteTokenizer::from_file(&loaded.base.tokenizer_path(), loaded.config.max_length)?;
-        let fast = Some(loaded.net.fast_encoder(false)?);
+        let fast = Some(loaded.net.fast_encoder(false, None)?);
         let cues = if options.no_source_cues {
             None
         } else {
@@ -78,6 +82,7 @@ impl Classifier {
             limits: options.limits.unwrap_or_default(),
             dir: dir.to_path_buf(),
             cues,
+            int8_ranges: None,
         })
     }
 
@@ -102,6 +107,7 @@ impl Classifier {
             limits: BatchLimits::default(),
             dir,
             cues,
+            int8_ranges: None,
         }
     }
 
@@ -145,22 +151,31 @@ impl Classifier {
     /// `Auto` picks one by [`crate::model::precision::choose`]: the fastest
     /// on this machine whose accuracy check the model directory stores and
     /// passes. Returns the precision in effect.
+    ///
+    /// int8 smooths outlier input channels by the ranges stored in the
+    /// model directory ([`INT8_RANGES_FILE`]) when it has them; MPNet,
+    /// whose outlier features int8 cannot otherwise hold, refuses int8
+    /// without them.
     pub fn set_precision(&mut self, precision: Precision) -> Result<Precision> {
         let mpnet =
             self.net.encoder_config().architecture == crate::model::encoder::Architecture::Mpnet;
+        if self.int8_ranges.is_none() && self.device == Device::Cpu {
+            self.int8_ranges = self.read_int8_ranges()?;
+        }
+        let int8_allowed = !mpnet || self.int8_ranges.is_some();
         let precision = match precision {
             Precision::Auto => crate::model::precision::choose(
                 &self.config.metrics,
                 crate::model::precision::CpuFeatures::this_machine(),
                 self.device != Device::Cpu,
-                !mpnet,
+                int8_allowed,
             ),
             p => p,
         };
         if precision == Precision::Int8 && self.device != Device::Cpu {
             return Err(StanceError::Int8NeedsCpu);
         }
-        if precision == Precision::Int8 && mpnet {
+        if precision == Precision::Int8 && !int8_allowed {
             return Err(StanceError::Int8Inaccurate {
                 architecture: "MPNet",
             });
@@ -188,7 +203,69 @@ impl Classifier {
     /// Builds (or rebuilds) the fast inference path from the current
     /// weights; scoring uses it from then on.
     pub fn enable_fast_path(&mut self) -> Result<()> {
-        self.fast = Some(self.net.fast_encoder(self.precision == Precision::Int8)?);
+        self.fast = Some(
+            self.net
+                .fast_encoder(self.precision == Precision::Int8, self.int8_ranges.as_ref())?,
+        );
+        Ok(())
+    }
+
+    /// The int8 input ranges of the model directory, if it has them.
+    fn read_int8_ranges(&self) -> Result<Option<ActRanges>> {
+        let path = self.dir.join(INT8_RANGES_FILE);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let bad = |message: String| StanceError::BadWeights {
+            path: path.clone(),
+            message,
+        };
+        let tensors = Tensor::read_safetensors(&path).map_err(|e| bad(e.to_string()))?;
+        let map: std::collections::HashMap<String, Tensor> = tensors.into_iter().collect();
+        let ranges = ActRanges::from_named(&map, self.net.encoder_config().layers())
+            .map_err(|name| bad(format!("no tensor '{name}' (written for another encoder?)")))?;
+        let hidden = self.net.encoder_config().hidden_size;
+        for layer in &ranges.layers {
+            if layer[0].size() != [hidden] {
+                return Err(bad(format!(
+                    "ranges of width {:?}, but the encoder's hidden size is {hidden}",
+                    layer[0].size()
+                )));
+            }
+        }
+        Ok(Some(ranges))
+    }
+
+    /// Measures the int8 layers' input ranges on `texts` (in f32, whatever
+    /// the precision in effect), uses them from now on, and stores them in
+    /// `dir` ([`INT8_RANGES_FILE`], written whole then renamed). Calibrate
+    /// on a few hundred quotes like those the model will score.
+    pub fn measure_int8_ranges<S: AsRef<str>>(&mut self, texts: &[S], dir: &Path) -> Result<()> {
+        let items: Vec<Tokenized> = texts
+            .iter()
+            .filter(|t| !t.as_ref().trim().is_empty())
+            .map(|t| self.tokenize(t.as_ref()))
+            .collect::<Result<_>>()?;
+        let lengths: Vec<usize> = items.iter().map(|t| t.ids.len()).collect();
+        let batches: Vec<(Tensor, Tensor)> = plan(&lengths, self.limits)
+            .iter()
+            .map(|batch| {
+                let refs: Vec<&Tokenized> = batch.iter().map(|&i| &items[i]).collect();
+                self.batch_tensors(&refs)
+            })
+            .collect();
+        let previous = self.precision;
+        self.set_precision(Precision::F32)?;
+        let ranges = crate::model::encoder::activation_ranges(
+            &self.net.vs.variables(),
+            self.net.encoder_config(),
+            batches,
+        )?;
+        let path = dir.join(INT8_RANGES_FILE);
+        crate::io::atomic::write_atomic(&path, &ranges.to_safetensors()?)?;
+        self.int8_ranges = Some(ranges);
+        self.precision = Precision::Auto; // forces the rebuild below
+        self.set_precision(previous)?;
         Ok(())
     }
 

@@ -107,11 +107,14 @@ pub enum StanceError {
     #[error("precision int8 runs on the CPU only (use the CPU device, or bf16 on a GPU)")]
     Int8NeedsCpu,
     /// int8 inference was asked of an encoder it is not accurate for.
-    #[error("precision int8 is not accurate for {architecture} models (its outlier features do not survive int8: the shipped MPNet model loses 2 points of stance macro-F1 even with per-token activation scales); use f32, or bf16 where the CPU (AMX, or AVX512-BF16 on AMD) or GPU has it")]
+    #[error("precision int8 is not accurate for {architecture} models without measured input ranges (its outlier features do not survive plain int8: MPNet loses 2 points of stance macro-F1 even with per-token activation scales); run `stance check-precision --data DEV.jsonl` on the model to measure them, or use f32, or bf16 where the CPU (AMX, or AVX512-BF16 on AMD) or GPU has it")]
     Int8Inaccurate {
         /// The architecture's name.
         architecture: &'static str,
     },
+    /// The int8 input ranges (SmoothQuant) cannot be used.
+    #[error("int8 input ranges: {0}")]
+    Int8Ranges(String),
     /// Scoring through rust-bert's encoder was asked of a network built
     /// for inference only.
     #[error("this network was built for inference only (LoadOptions::fast_only): rust-bert's encoder is not available")]

@@ -31,7 +31,10 @@ pub fn run(global: &GlobalArgs, args: CheckPrecisionArgs) -> anyhow::Result<u8> 
         .with_context(|| format!("cannot read the model in {}", dir.display()))?
         .labels;
     let data = super::train::read_train(&args.data, &labels, args.skip_bad)?;
-    check_and_record(global, &dir, &data, false)?;
+    // int8's input ranges are measured on the first file's quotes.
+    let first = super::train::read_train(&args.data[..1], &labels, args.skip_bad)?;
+    let calibration: Vec<String> = first.quotes.into_iter().map(|q| q.text).collect();
+    check_and_record(global, &dir, &data, &calibration, false)?;
     Ok(EXIT_OK)
 }
 
@@ -54,12 +57,16 @@ struct Row {
 /// precision this machine runs natively, records each as
 /// `metrics.check_<precision>` (dropping older checks made on other
 /// quotes), and reports the losses and what `--precision auto` now picks
-/// here. `brief` (after training) prints one line per precision on stderr
-/// instead of the report on stdout.
+/// here. Before int8 is checked, its input ranges are measured on
+/// `calibration` and stored in `dir` (see
+/// [`stance::Classifier::measure_int8_ranges`]). `brief` (after training)
+/// prints one line per precision on stderr instead of the report on
+/// stdout.
 pub fn check_and_record(
     global: &GlobalArgs,
     dir: &Path,
     data: &Dataset,
+    calibration: &[String],
     brief: bool,
 ) -> anyhow::Result<()> {
     global.set_threads()?;
@@ -73,9 +80,12 @@ pub fn check_and_record(
     let mut clf = stance::Classifier::load(dir, &options)
         .with_context(|| format!("cannot load the model in {}", dir.display()))?;
     let gpu = clf.device() != tch::Device::Cpu;
-    let int8_allowed =
-        clf.net().encoder_config().architecture != stance::model::encoder::Architecture::Mpnet;
     let cpu = CpuFeatures::this_machine();
+    if candidates(cpu, gpu, true).contains(&Precision::Int8) {
+        clf.measure_int8_ranges(calibration, dir)
+            .with_context(|| format!("measuring int8's input ranges in {}", dir.display()))?;
+    }
+    let int8_allowed = !gpu;
     let mut measured = Vec::new();
     for precision in std::iter::once(Precision::F32).chain(candidates(cpu, gpu, int8_allowed)) {
         clf.set_precision(precision)?;

@@ -13,6 +13,9 @@ use std::path::Path;
 pub const CONFIG_FILE: &str = "stance.json";
 /// File name of the trained weights inside a model directory.
 pub const WEIGHTS_FILE: &str = "weights.safetensors";
+/// The int8 layers' input ranges (SmoothQuant), when measured
+/// (`check-precision`, `train`): see [`crate::model::encoder::fast::ActRanges`].
+pub const INT8_RANGES_FILE: &str = "int8_ranges.safetensors";
 /// Version of the model-directory format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 

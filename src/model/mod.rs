@@ -123,8 +123,13 @@ impl StanceNet {
 
     /// A fast inference encoder over this network's current variables (see
     /// [`encoder::fast`]); build it again after changing their precision.
-    pub fn fast_encoder(&self, int8: bool) -> Result<Box<dyn Encoder>> {
-        encoder::fast(&self.vs.variables(), &self.encoder_config, int8)
+    /// `ranges` smooth the int8 layers' outlier input channels.
+    pub fn fast_encoder(
+        &self,
+        int8: bool,
+        ranges: Option<&encoder::fast::ActRanges>,
+    ) -> Result<Box<dyn Encoder>> {
+        encoder::fast(&self.vs.variables(), &self.encoder_config, int8, ranges)
     }
 
     /// The trainable encoder, unless the network was built for inference

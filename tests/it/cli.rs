@@ -231,20 +231,30 @@ fn shipped_models_are_one_flag_away() {
             "--model {name}: {right} of 6 right: {records:?}"
         );
     }
-    let mut cmd = assert_cmd::Command::cargo_bin("stance").unwrap();
-    cmd.env_remove("STANCE_MODEL")
-        .env_remove("STANCE_BASE")
-        .args([
-            "--model",
-            "accurate",
-            "--precision",
-            "int8",
-            "classify",
-            "x",
-        ])
-        .assert()
+    // The shipped MPNet model runs int8 with the input ranges it ships;
+    // a copy without them refuses int8 and says how to measure them.
+    let int8 = |model: &std::path::Path| {
+        let mut cmd = assert_cmd::Command::cargo_bin("stance").unwrap();
+        cmd.env_remove("STANCE_MODEL")
+            .env_remove("STANCE_BASE")
+            .arg("--model")
+            .arg(model)
+            .args(["--precision", "int8", "--json", "classify"])
+            .arg(SEED_QUOTES[0].0);
+        cmd.assert()
+    };
+    let shipped = crate::common::root().join("models/accurate");
+    let out = int8(&shipped).success().get_output().stdout.clone();
+    let records = json_lines(&out);
+    assert_eq!(records[0]["speaker"], SEED_QUOTES[0].1, "{records:?}");
+    assert_eq!(records[0]["stance"], SEED_QUOTES[0].2, "{records:?}");
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["stance.json", "weights.safetensors"] {
+        std::fs::copy(shipped.join(f), tmp.path().join(f)).unwrap();
+    }
+    int8(tmp.path())
         .code(1)
-        .stderr(contains("int8 is not accurate for MPNet"));
+        .stderr(contains("int8 is not accurate for MPNet").and(contains("check-precision")));
 }
 
 #[test]
@@ -588,6 +598,8 @@ fn check_precision_records_checks_that_auto_follows() {
     );
     let report: Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(report["n"], 360);
+    // int8's input ranges were measured and stored beside the weights.
+    assert!(model.join("int8_ranges.safetensors").is_file());
     let rows = report["precisions"].as_array().unwrap();
     assert_eq!(rows[0]["precision"], "f32");
     let int8 = rows.iter().find(|r| r["precision"] == "int8").unwrap();

@@ -137,12 +137,49 @@ pub fn trainable(root: &nn::Path, config: &EncoderConfig) -> Result<Box<dyn Enco
 /// Builds the fast inference encoder of `config`'s architecture from the
 /// variables `vars` (Hugging Face names); with `int8`, its linear layers run
 /// in int8 (CPU only).
+///
+/// `ranges`: the int8 layers' input ranges, to smooth outlier channels by
+/// (see [`fast::ActRanges`]).
 pub fn fast(
     vars: &HashMap<String, Tensor>,
     config: &EncoderConfig,
     int8: bool,
+    ranges: Option<&fast::ActRanges>,
 ) -> Result<Box<dyn Encoder>> {
-    Ok(Box::new(fast::FastEncoder::new(vars, config, int8)?))
+    Ok(Box::new(fast::FastEncoder::new(
+        vars, config, int8, ranges,
+    )?))
+}
+
+/// Measures the input ranges of every linear layer of the f32 fast path
+/// over `batches` (ids and mask each), for int8 smoothing.
+pub fn activation_ranges(
+    vars: &HashMap<String, Tensor>,
+    config: &EncoderConfig,
+    batches: impl IntoIterator<Item = (Tensor, Tensor)>,
+) -> Result<fast::ActRanges> {
+    let encoder = fast::FastEncoder::new(vars, config, false, None)?;
+    let mut slots = Vec::new();
+    for (ids, mask) in batches {
+        encoder.record_ranges(&ids, &mask, &mut slots);
+    }
+    let mut layers = Vec::with_capacity(slots.len());
+    for [a, b, c, d] in slots {
+        match (a, b, c, d) {
+            (Some(a), Some(b), Some(c), Some(d)) => layers.push([a, b, c, d]),
+            _ => {
+                return Err(StanceError::Int8Ranges(
+                    "no quotes to measure them on".into(),
+                ))
+            }
+        }
+    }
+    if layers.is_empty() {
+        return Err(StanceError::Int8Ranges(
+            "no quotes to measure them on".into(),
+        ));
+    }
+    Ok(fast::ActRanges { layers })
 }
 
 /// Prefixes of the variables an encoder of `config`'s architecture reads
