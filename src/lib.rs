@@ -20,7 +20,7 @@
 //! ```no_run
 //! use stance::{Classifier, LoadOptions};
 //! # fn main() -> stance::Result<()> {
-//! let clf = Classifier::load("models/default".as_ref(), &LoadOptions::default())?;
+//! let clf = Classifier::load("models/accurate".as_ref(), &LoadOptions::default())?;
 //! let quotes = ["We reject these baseless accusations."];
 //! for result in clf.classify(&quotes)? {
 //!     let p = result.expect("not blank");

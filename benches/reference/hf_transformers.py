@@ -3,9 +3,9 @@
 
 The model is the same one `stance` runs by default: the base MiniLM-L6 encoder
 (models/base/all-minilm-l6-v2) with the tuned tensors of
-models/default/weights.safetensors laid over it, mean pooling over real
+models/fast/weights.safetensors laid over it, mean pooling over real
 tokens, and the speaker (2) and stance (3) linear heads with a softmax
-(temperature-scaled as in models/default/stance.json, which costs nothing).
+(temperature-scaled as in models/fast/stance.json, which costs nothing).
 
 It is written the way a competent user would write it: quotes sorted by
 length first (as sentence-transformers' encode() does), batches of

@@ -42,12 +42,14 @@ pub struct Cli {
 /// Options every subcommand takes.
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// Model directory, or a shipped model's name: fast (MiniLM, the
-    /// default, models/default) or accurate (MPNet, models/accurate)
-    /// [default: models/default, or $STANCE_MODEL]
+    /// Model directory, or a shipped model's name: accurate (MPNet, the
+    /// default, models/accurate) or fast (MiniLM, models/fast)
+    /// [default: models/accurate, or $STANCE_MODEL]
     #[arg(long, global = true, env = "STANCE_MODEL")]
     pub model: Option<PathBuf>,
-    /// Base encoder folder [default: models/base/all-minilm-l6-v2, or $STANCE_BASE]
+    /// Base encoder folder [default: the one the model names, under
+    /// models/base/; for init and train, models/base/all-minilm-l6-v2; or
+    /// $STANCE_BASE]
     #[arg(long, global = true, env = "STANCE_BASE")]
     pub base: Option<PathBuf>,
     /// Where to run the model
@@ -91,11 +93,11 @@ impl GlobalArgs {
             // A folder of that name wins over the shipped model's name.
             Some(dir) if dir.exists() => dir.clone(),
             Some(dir) => match dir.to_str() {
-                Some("fast") | Some("default") => shipped("default"),
-                Some("accurate") => shipped("accurate"),
+                Some("fast") => shipped("fast"),
+                Some("accurate") | Some("default") => shipped("accurate"),
                 _ => dir.clone(),
             },
-            None => shipped("default"),
+            None => shipped("accurate"),
         }
     }
 

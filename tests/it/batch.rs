@@ -466,7 +466,7 @@ fn shards_concatenated_equal_the_whole() {
 
 #[test]
 fn a_source_field_is_read_by_the_default_model_and_carried_through() {
-    let model = crate::common::root().join("models/default");
+    let model = crate::common::root().join("models/fast");
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in.jsonl");
     let quote = "We will respond in due course.";

@@ -208,8 +208,26 @@ fn sources_given_to_a_model_trained_without_them_are_explained() {
 
 #[test]
 fn shipped_models_are_one_flag_away() {
+    // Without --model, stance runs the accurate (MPNet) model: the same
+    // scores as `--model accurate`, and not those of `--model fast`.
+    let run = |model: Option<&str>| {
+        let mut cmd = assert_cmd::Command::cargo_bin("stance").unwrap();
+        cmd.env_remove("STANCE_MODEL")
+            .env_remove("STANCE_BASE")
+            .current_dir(std::env::temp_dir());
+        if let Some(m) = model {
+            cmd.args(["--model", m]);
+        }
+        cmd.args(["--json", "classify"]).arg(SEED_QUOTES[1].0);
+        json_lines(&cmd.assert().success().get_output().stdout.clone())
+    };
+    let default = run(None);
+    assert_eq!(default, run(Some("accurate")));
+    assert_eq!(default, run(Some("default")));
+    assert_ne!(default, run(Some("fast")));
     // `--model accurate` is the MPNet model in models/accurate, `--model
-    // fast` the MiniLM default; both label the guide's example quotes.
+    // fast` the MiniLM one in models/fast; both label the guide's example
+    // quotes.
     for name in ["accurate", "fast"] {
         let mut cmd = assert_cmd::Command::cargo_bin("stance").unwrap();
         cmd.env_remove("STANCE_MODEL")
@@ -484,7 +502,7 @@ fn speaker_with_source(model: &std::path::Path, extra: &[&str], source: &str) ->
 
 #[test]
 fn source_cues_read_real_names_and_can_be_turned_off() {
-    let model = crate::common::root().join("models/default");
+    let model = crate::common::root().join("models/fast");
     // The examples: real names the model alone misreads.
     for (source, kind) in [
         ("FCC Chairwoman", "government"),
@@ -510,7 +528,7 @@ fn source_cues_read_real_names_and_can_be_turned_off() {
 fn shipped_copy(dir: &std::path::Path) -> std::path::PathBuf {
     let model = dir.join("m");
     std::fs::create_dir(&model).unwrap();
-    let shipped = crate::common::root().join("models/default");
+    let shipped = crate::common::root().join("models/fast");
     for f in ["stance.json", "weights.safetensors"] {
         std::fs::copy(shipped.join(f), model.join(f)).unwrap();
     }

@@ -27,8 +27,8 @@ fn articles() -> PathBuf {
     root().join("tests/fixtures/articles")
 }
 
-fn default_model() -> PathBuf {
-    root().join("models/default")
+fn fast_model() -> PathBuf {
+    root().join("models/fast")
 }
 
 fn article(name: &str) -> String {
@@ -158,7 +158,7 @@ fn cli_json_gives_every_field_and_the_clear_labels() {
         if want.is_empty() {
             continue;
         }
-        let out = stance(&default_model())
+        let out = stance(&fast_model())
             .arg("extract")
             .arg("--json")
             .arg(articles().join(format!("{name}.txt")))
@@ -237,7 +237,7 @@ fn cli_json_gives_every_field_and_the_clear_labels() {
 #[test]
 fn cli_readable_output_has_blocks_and_a_summary() {
     let out = success_stdout(
-        stance(&default_model())
+        stance(&fast_model())
             .arg("extract")
             .arg(articles().join("straight-quotes.txt"))
             .assert(),
@@ -283,7 +283,7 @@ fn cli_readable_output_has_blocks_and_a_summary() {
 #[test]
 fn stdin_article_is_read_with_dash() {
     let text = article("curly-split");
-    let out = stance(&default_model())
+    let out = stance(&fast_model())
         .args(["extract", "--json", "-"])
         .write_stdin(text)
         .assert()
@@ -299,13 +299,13 @@ fn stdin_article_is_read_with_dash() {
 #[test]
 fn empty_article_and_one_without_statements_say_so_and_succeed() {
     for name in ["empty", "no-statements"] {
-        stance(&default_model())
+        stance(&fast_model())
             .arg("extract")
             .arg(articles().join(format!("{name}.txt")))
             .assert()
             .success()
             .stdout(contains("no statements found"));
-        stance(&default_model())
+        stance(&fast_model())
             .args(["extract", "--json"])
             .arg(articles().join(format!("{name}.txt")))
             .assert()
@@ -313,7 +313,7 @@ fn empty_article_and_one_without_statements_say_so_and_succeed() {
             .stdout("")
             .stderr(contains("no statements found"));
     }
-    stance(&default_model())
+    stance(&fast_model())
         .args(["extract", "-"])
         .write_stdin("")
         .assert()
@@ -323,20 +323,20 @@ fn empty_article_and_one_without_statements_say_so_and_succeed() {
 
 #[test]
 fn invalid_utf8_is_an_error_naming_the_file() {
-    stance(&default_model())
+    stance(&fast_model())
         .arg("extract")
         .arg(articles().join("invalid-utf8.bin"))
         .assert()
         .failure()
         .stderr(contains("invalid-utf8.bin"))
         .stderr(contains("not valid UTF-8 (line 2, byte 37)"));
-    stance(&default_model())
+    stance(&fast_model())
         .args(["extract", "-"])
         .write_stdin(b"Acme said \xff that it would go.".to_vec())
         .assert()
         .failure()
         .stderr(contains("stdin: not valid UTF-8"));
-    stance(&default_model())
+    stance(&fast_model())
         .args(["extract"])
         .arg(articles().join("no-such-article.txt"))
         .assert()
@@ -409,7 +409,7 @@ fn a_bare_name_is_read_as_the_article_named_it() {
     let text = "Vantor, a cybersecurity firm, said it would close its Dallas office.\n\n\
                 Vantor denied that its software had ever sent customer data abroad.\n";
     let out = success_stdout(
-        stance(&default_model())
+        stance(&fast_model())
             .args(["extract", "-"])
             .write_stdin(text)
             .assert(),
@@ -422,7 +422,7 @@ fn a_bare_name_is_read_as_the_article_named_it() {
     );
     assert!(second.contains("speaker: company"), "{out}");
     assert!(second.contains("stance:  denial"), "{out}");
-    let json = stance(&default_model())
+    let json = stance(&fast_model())
         .args(["extract", "--json", "-"])
         .write_stdin(text)
         .assert()
@@ -463,7 +463,7 @@ fn extract_eval_scores_the_annotated_articles() {
     for set in ["dev", "test"] {
         let dir = root().join("data/articles").join(set);
         let out = success_stdout(
-            stance(&default_model())
+            stance(&fast_model())
                 .args(["--json", "extract", "--eval"])
                 .arg(&dir)
                 .assert(),
@@ -483,7 +483,7 @@ fn extract_eval_scores_the_annotated_articles() {
     }
     // The readable report, with what went wrong listed first.
     let out = success_stdout(
-        stance(&default_model())
+        stance(&fast_model())
             .args(["extract", "--misses", "--eval"])
             .arg(root().join("data/articles/dev"))
             .assert(),
@@ -505,7 +505,7 @@ fn extract_eval_names_the_bad_annotation() {
         r#"{"parties":{"government":"g","company":"c"},"statements":[{"text":"We deny it","party":"company","speaker":"company","stance":"refusal","kind":"quote"}]}"#,
     )
     .unwrap();
-    stance(&default_model())
+    stance(&fast_model())
         .args(["extract", "--eval"])
         .arg(tmp.path())
         .assert()
@@ -514,7 +514,7 @@ fn extract_eval_names_the_bad_annotation() {
         .stderr(contains("statement 1: stance"));
     // An article without its annotation.
     std::fs::remove_file(tmp.path().join("x.json")).unwrap();
-    stance(&default_model())
+    stance(&fast_model())
         .args(["extract", "--eval"])
         .arg(tmp.path())
         .assert()
@@ -527,7 +527,7 @@ fn extract_html_writes_one_self_contained_page_with_every_statement_marked() {
     let tmp = tempfile::tempdir().unwrap();
     let page = tmp.path().join("page.html");
     let out = success_stdout(
-        stance(&default_model())
+        stance(&fast_model())
             .args(["extract", "--html"])
             .arg(&page)
             .arg(articles().join("curly-split.txt"))
@@ -556,7 +556,7 @@ fn extract_html_writes_one_self_contained_page_with_every_statement_marked() {
     assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("http"));
     // A page is replaced only by a whole new one; the article is never touched.
     let before = std::fs::read(articles().join("curly-split.txt")).unwrap();
-    stance(&default_model())
+    stance(&fast_model())
         .args(["extract", "--html"])
         .arg(tmp.path().join("no-such-dir/page.html"))
         .arg(articles().join("curly-split.txt"))

@@ -308,7 +308,7 @@ fn bf16_scores_stay_close_to_f32() {
 #[test]
 fn fast_path_matches_rust_bert() {
     // The trained default model, so that the heads' scores are not flat.
-    let mut clf = load(&crate::common::root().join("models/default")).unwrap();
+    let mut clf = load(&crate::common::root().join("models/fast")).unwrap();
     let long = "The commission said the operator had ignored repeated warnings. ".repeat(6);
     let quotes = ["We will appeal.", SEED_TEXT, long.as_str()];
     let items: Vec<Tokenized> = quotes.iter().map(|q| clf.tokenize(q).unwrap()).collect();
@@ -331,7 +331,7 @@ const SEED_TEXT: &str = "We are deeply disappointed by the U.S. government's dec
 
 #[test]
 fn int8_scores_stay_close_to_f32() {
-    let mut clf = load(&crate::common::root().join("models/default")).unwrap();
+    let mut clf = load(&crate::common::root().join("models/fast")).unwrap();
     let quotes: Vec<&str> = crate::common::SEED_QUOTES.iter().map(|q| q.0).collect();
     let f32_scores = clf.classify(&quotes).unwrap();
     clf.set_precision(stance::model::device::Precision::Int8)
@@ -355,7 +355,7 @@ fn an_int8_score_moves_little_with_its_batch() {
     // parts (attention) by about 1e-6, and rounding to int8 turns that into
     // about 0.01: in int8 a quote's score depends on its padding that much
     // (in f32, by under 1e-5).
-    let mut clf = load(&crate::common::root().join("models/default")).unwrap();
+    let mut clf = load(&crate::common::root().join("models/fast")).unwrap();
     let loud = "THE MINISTRY SAID THE FIRM HAD LIED, LIED AND LIED AGAIN!!! ".repeat(5);
     for (precision, tolerance) in [
         (stance::model::device::Precision::F32, 1e-5),
@@ -383,7 +383,7 @@ fn an_int8_score_moves_little_with_its_batch() {
 
 #[test]
 fn fast_only_load_scores_like_the_full_load() {
-    let dir = crate::common::root().join("models/default");
+    let dir = crate::common::root().join("models/fast");
     let full = load(&dir).unwrap();
     let lean = Classifier::load(
         &dir,
@@ -469,7 +469,7 @@ fn the_shipped_models_keep_their_published_figures() {
     // (model, base, floors: realistic test speaker, stance, speaker with sources)
     let models = [
         (
-            "models/default",
+            "models/fast",
             crate::common::base_dir(),
             (0.84, 0.90, 0.94),
         ),
