@@ -112,6 +112,10 @@ fn next_batch(rx: &Receiver<std::io::Result<Line>>) -> Vec<std::io::Result<Line>
 /// Runs `stance classify`.
 pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> anyhow::Result<u8> {
     let from_stdin = args.text.is_empty() || args.text == ["-"];
+    if args.source.is_some() && !global.no_source_cues {
+        // The source cues build while the model loads.
+        stance::cues::SourceCues::prewarm();
+    }
     let clf = global.load_classifier()?;
     if args.source.is_some() && !clf.reads_sources() {
         eprintln!(

@@ -288,6 +288,15 @@ impl SourceCues {
             .clone()
     }
 
+    /// Starts reading the shipped cues on a thread of its own, so that a
+    /// command that will read a source (`classify --source`) builds them
+    /// while its model loads; [`SourceCues::shipped`] then waits for it.
+    pub fn prewarm() {
+        std::thread::spawn(|| {
+            let _ = SourceCues::shipped();
+        });
+    }
+
     /// Whether a one-word name is an ordinary word of the other kind's
     /// names ("National" as a company among "National Assembly", ...).
     fn generic(&self, word: &str, bit: u8) -> bool {

@@ -24,6 +24,9 @@ pub enum TuneMode {
     /// int4 deltas from the base encoder. The mode for large encoders
     /// (MPNet: ~4 MB).
     Upper,
+    /// As [`TuneMode::Upper`] with the two top encoder layers whole
+    /// (MPNet: ~8 MB).
+    Upper2,
     /// The heads and the whole encoder: a complete checkpoint (~90 MB).
     Full,
 }
@@ -111,6 +114,7 @@ impl TuneMode {
             TuneMode::Top => "top",
             TuneMode::Top2 => "top2",
             TuneMode::Upper => "upper",
+            TuneMode::Upper2 => "upper2",
             TuneMode::Full => "full",
         }
     }
@@ -120,7 +124,7 @@ impl TuneMode {
         match self {
             TuneMode::Top => Storage::F16,
             TuneMode::Top2 => Storage::Int8Delta,
-            TuneMode::Upper => Storage::Int4Delta,
+            TuneMode::Upper | TuneMode::Upper2 => Storage::Int4Delta,
             _ => Storage::F32,
         }
     }
@@ -129,7 +133,7 @@ impl TuneMode {
     fn top_layers(self) -> usize {
         match self {
             TuneMode::Top | TuneMode::Upper => 1,
-            TuneMode::Top2 => 2,
+            TuneMode::Top2 | TuneMode::Upper2 => 2,
             _ => 0,
         }
     }
@@ -152,7 +156,7 @@ impl TuneMode {
                     || (layers.saturating_sub(self.top_layers())..layers)
                         .any(|i| name.starts_with(&format!("encoder.layer.{i}.")))
             }
-            TuneMode::Upper => {
+            TuneMode::Upper | TuneMode::Upper2 => {
                 is_head(name)
                     || (layers.saturating_sub(self.top_layers())..layers)
                         .any(|i| name.starts_with(&format!("encoder.layer.{i}.")))
@@ -168,7 +172,7 @@ impl TuneMode {
     pub fn frozen_below(self, layers: usize) -> Option<usize> {
         match self {
             TuneMode::Heads => Some(layers),
-            TuneMode::Upper => Some(layers.saturating_sub(self.top_layers())),
+            TuneMode::Upper | TuneMode::Upper2 => Some(layers.saturating_sub(self.top_layers())),
             _ => None,
         }
     }
@@ -206,6 +210,10 @@ mod tests {
         );
         assert_eq!(tuned(TuneMode::Full), [true; 6]);
         assert_eq!(TuneMode::Upper.frozen_below(12), Some(11));
+        assert_eq!(TuneMode::Upper2.frozen_below(12), Some(10));
+        assert!(TuneMode::Upper2.tunes("encoder.layer.10.attention.attn.q.weight", 12));
+        assert!(!TuneMode::Upper2.tunes("encoder.layer.9.attention.attn.q.bias", 12));
+        assert_eq!(TuneMode::Upper2.storage(), Storage::Int4Delta);
         assert_eq!(TuneMode::Heads.frozen_below(6), Some(6));
         assert_eq!(TuneMode::Top2.frozen_below(6), None);
         assert_eq!(group(names[0]), Group::Heads);

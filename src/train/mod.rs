@@ -93,7 +93,7 @@ impl TrainOptions {
             TuneMode::Light => (2e-3, 2e-3, 12),
             TuneMode::Top => (3e-4, 2e-3, 10),
             TuneMode::Top2 => (3e-4, 2e-3, 12),
-            TuneMode::Upper => (1e-4, 2e-3, 6),
+            TuneMode::Upper | TuneMode::Upper2 => (1e-4, 2e-3, 6),
             TuneMode::Full => (8e-5, 1e-3, 8),
         };
         TrainOptions {

@@ -468,11 +468,7 @@ fn the_shipped_models_keep_their_published_figures() {
     let root = crate::common::root();
     // (model, base, floors: realistic test speaker, stance, speaker with sources)
     let models = [
-        (
-            "models/fast",
-            crate::common::base_dir(),
-            (0.84, 0.90, 0.94),
-        ),
+        ("models/fast", crate::common::base_dir(), (0.84, 0.90, 0.94)),
         (
             "models/accurate",
             crate::common::mpnet_base_dir(),
