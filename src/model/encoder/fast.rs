@@ -21,17 +21,18 @@ enum Linear {
         bias: Tensor,
     },
     Int8 {
-        /// What each input channel is multiplied by before it is quantized
-        /// (SmoothQuant's `1 / s`), when the layer's input ranges are
-        /// known; the weights' columns were multiplied by `s`.
-        smooth: Option<Vec<f32>>,
+        /// `[in]` f32: what each input channel is multiplied by before it
+        /// is quantized (SmoothQuant's `1 / s`), when the layer's input
+        /// ranges are known; the weights' columns were multiplied by `s`.
+        smooth: Option<Tensor>,
         /// `[in, out]` int8, contiguous: the right operand of `_int_mm`.
         weight_t: Tensor,
-        /// Each output channel's scale.
-        scale: Vec<f32>,
-        /// Each output channel's int8 weights summed, times its scale.
-        col_sums: Vec<f32>,
-        bias: Vec<f32>,
+        /// `[out]` f32: each output channel's scale.
+        scale: Tensor,
+        /// `[out]` f32: each output channel's int8 weights summed, times
+        /// its scale.
+        col_sums: Tensor,
+        bias: Tensor,
     },
 }
 
@@ -148,9 +149,9 @@ impl Linear {
     /// is divided by `s` before quantization and the weights' column
     /// multiplied by it, so one channel's huge values no longer set every
     /// token's quantization step.
-    fn new(weight: Tensor, bias: Tensor, int8: bool, range: Option<&Tensor>) -> Result<Linear> {
+    fn new(weight: Tensor, bias: Tensor, int8: bool, range: Option<&Tensor>) -> Linear {
         if !int8 {
-            return Ok(Linear::Float { weight, bias });
+            return Linear::Float { weight, bias };
         }
         let mut w = weight.to_kind(tch::Kind::Float).contiguous();
         let smooth = range.map(|a| {
@@ -168,26 +169,21 @@ impl Linear {
         let error =
             (&restored - &w).norm().double_value(&[]) / w.norm().double_value(&[]).max(1e-12);
         if error > MAX_INT8_ERROR {
-            return Ok(Linear::Float { weight, bias });
+            return Linear::Float { weight, bias };
         }
         let scale = scale.view([-1]);
-        let floats = |t: &Tensor| -> Result<Vec<f32>> {
-            Ok(Vec::<f32>::try_from(
-                &t.to_kind(tch::Kind::Float).contiguous().view([-1]),
-            )?)
-        };
-        Ok(Linear::Int8 {
-            smooth: smooth.as_ref().map(floats).transpose()?,
+        Linear::Int8 {
+            smooth,
             weight_t: q.to_kind(tch::Kind::Int8).transpose(0, 1).contiguous(),
-            col_sums: floats(&(q.sum_dim_intlist(1, false, tch::Kind::Float) * &scale))?,
-            scale: floats(&scale)?,
-            bias: floats(&bias)?,
-        })
+            col_sums: q.sum_dim_intlist(1, false, tch::Kind::Float) * &scale,
+            scale,
+            bias: bias.to_kind(tch::Kind::Float).contiguous(),
+        }
     }
 
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+    fn forward(&self, x: &Tensor) -> Tensor {
         match self {
-            Linear::Float { weight, bias } => Ok(x.linear(weight, Some(bias))),
+            Linear::Float { weight, bias } => x.linear(weight, Some(bias)),
             Linear::Int8 {
                 smooth,
                 weight_t,
@@ -203,15 +199,26 @@ impl Linear {
                 // x . w_j ~ scale_j * (s * (q . wq_j) + (128 s + m) * sum wq_j).
                 let size = x.size();
                 let k = size.last().copied().unwrap_or(0);
-                let rows = x.reshape([-1, k]).contiguous();
-                let xq = super::int8::quantize_rows(&rows, smooth.as_deref())?;
-                let acc = xq.q.internal_int_mm(weight_t);
-                let out = super::int8::dequantize(&acc, &xq, scale, col_sums, bias)?;
+                let rows = match smooth {
+                    Some(inv) => x.reshape([-1, k]) * inv,
+                    None => x.reshape([-1, k]),
+                };
+                let min = rows.amin([1], true);
+                let mut step = rows.amax([1], true) - &min;
+                let _ = step.g_div_scalar_(255.0).clamp_min_(1e-12);
+                let mut q = (&rows - &min).divide(&step);
+                let _ = q.round_().g_sub_scalar_(128.0);
+                let xq = q.to_kind(tch::Kind::Int8);
+                let mut acc = xq.internal_int_mm(weight_t).to_kind(tch::Kind::Float);
+                let _ = acc.g_mul_(&step);
+                let mut out = bias.addcmul(&acc, scale);
+                let offset = step * 128.0 + min;
+                let _ = out.addcmul_(&offset, col_sums);
                 let mut shape = size;
                 if let Some(last) = shape.last_mut() {
-                    *last = i64::try_from(bias.len()).unwrap_or(0);
+                    *last = bias.size()[0];
                 }
-                Ok(out.view(shape.as_slice()))
+                out.view(shape.as_slice())
             }
         }
     }
@@ -333,10 +340,10 @@ impl FastEncoder {
                 ))
             };
             let linear = |n: &str, j: usize| -> Result<Linear> {
-                Linear::new(w(n, "weight")?, w(n, "bias")?, int8, range(j))
+                Ok(Linear::new(w(n, "weight")?, w(n, "bias")?, int8, range(j)))
             };
             layers.push(Layer {
-                qkv: Linear::new(fused("weight")?, fused("bias")?, int8, range(0))?,
+                qkv: Linear::new(fused("weight")?, fused("bias")?, int8, range(0)),
                 attn_out: linear(names.attn_out, 1)?,
                 attn_norm: norm(&format!("{p}.{}", names.attn_norm))?,
                 inter: linear("intermediate.dense", 2)?,
@@ -395,14 +402,14 @@ impl FastEncoder {
         ids: &Tensor,
         mask: &Tensor,
         ranges: &mut Vec<[Option<Tensor>; 4]>,
-    ) -> Result<()> {
+    ) {
         ranges.resize_with(self.layers.len(), Default::default);
-        self.run_recording(ids, mask, Some(ranges)).map(|_| ())
+        let _ = self.run_recording(ids, mask, Some(ranges));
     }
 
     /// Last hidden states `[batch, len, hidden]` for ids and a 0/1 mask
     /// `[batch, len]`, without gradients.
-    fn run(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    fn run(&self, ids: &Tensor, mask: &Tensor) -> Tensor {
         self.run_recording(ids, mask, None)
     }
 
@@ -411,7 +418,7 @@ impl FastEncoder {
         ids: &Tensor,
         mask: &Tensor,
         mut record: Option<&mut Vec<[Option<Tensor>; 4]>>,
-    ) -> Result<Tensor> {
+    ) -> Tensor {
         tch::no_grad(|| {
             let (b, l) = ids.size2().unwrap_or((0, 0));
             let word = Tensor::embedding(&self.word, ids, -1, false, false);
@@ -443,7 +450,7 @@ impl FastEncoder {
                 note(0, &x);
                 let qkv = layer
                     .qkv
-                    .forward(&x)?
+                    .forward(&x)
                     .view([b, l, 3, self.heads, head_dim])
                     .permute([2, 0, 3, 1, 4]);
                 let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
@@ -461,18 +468,18 @@ impl FastEncoder {
                 note(1, &ctx);
                 // In place on each linear layer's fresh output: one
                 // allocation fewer per step.
-                let mut a = layer.attn_out.forward(&ctx)?;
+                let mut a = layer.attn_out.forward(&ctx);
                 let _ = a.g_add_(&x);
                 x = self.layer_norm(&a, &layer.attn_norm);
                 note(2, &x);
-                let mut i = layer.inter.forward(&x)?;
+                let mut i = layer.inter.forward(&x);
                 let _ = i.gelu_("none");
                 note(3, &i);
-                let mut o = layer.out.forward(&i)?;
+                let mut o = layer.out.forward(&i);
                 let _ = o.g_add_(&x);
                 x = self.layer_norm(&o, &layer.out_norm);
             }
-            Ok(x)
+            x
         })
     }
 }
@@ -482,7 +489,7 @@ impl Encoder for FastEncoder {
         if train {
             return Err(StanceError::InferenceOnly);
         }
-        self.run(ids, mask)
+        Ok(self.run(ids, mask))
     }
 }
 
@@ -515,11 +522,10 @@ mod tests {
         );
         let float = x.linear(&weight, Some(&bias));
         let error = |l: &Linear| {
-            (l.forward(&x).unwrap() - &float).norm().double_value(&[])
-                / float.norm().double_value(&[])
+            (l.forward(&x) - &float).norm().double_value(&[]) / float.norm().double_value(&[])
         };
-        let plain = Linear::new(weight.copy(), bias.copy(), true, None).unwrap();
-        let smoothed = Linear::new(weight.copy(), bias.copy(), true, Some(&range)).unwrap();
+        let plain = Linear::new(weight.copy(), bias.copy(), true, None);
+        let smoothed = Linear::new(weight.copy(), bias.copy(), true, Some(&range));
         assert!(matches!(
             smoothed,
             Linear::Int8 {

@@ -6,7 +6,6 @@
 
 pub mod bert;
 pub mod fast;
-mod int8;
 pub mod mpnet;
 
 use crate::error::{Result, StanceError};
@@ -162,7 +161,7 @@ pub fn activation_ranges(
     let encoder = fast::FastEncoder::new(vars, config, false, None)?;
     let mut slots = Vec::new();
     for (ids, mask) in batches {
-        encoder.record_ranges(&ids, &mask, &mut slots)?;
+        encoder.record_ranges(&ids, &mask, &mut slots);
     }
     let mut layers = Vec::with_capacity(slots.len());
     for [a, b, c, d] in slots {
