@@ -466,21 +466,28 @@ fn the_shipped_models_keep_their_published_figures() {
     use stance::eval::evaluate;
     use stance::io::labeled::read_labeled;
     let root = crate::common::root();
-    // (model, base, floors: realistic test speaker, stance, speaker with sources)
+    // (model, base, floors: realistic test speaker, stance, speaker with
+    // sources; the most its weights may take)
     let models = [
-        ("models/fast", crate::common::base_dir(), (0.84, 0.90, 0.94)),
+        (
+            "models/fast",
+            crate::common::base_dir(),
+            (0.84, 0.90, 0.96),
+            5_000_000,
+        ),
         (
             "models/accurate",
             crate::common::mpnet_base_dir(),
-            (0.79, 0.93, 0.87),
+            (0.85, 0.94, 0.97),
+            9_000_000,
         ),
     ];
-    for (dir, base, floors) in models {
+    for (dir, base, floors, most) in models {
         // A shipped model stays a few MB over its base.
         let size = std::fs::metadata(root.join(dir).join("weights.safetensors"))
             .unwrap()
             .len();
-        assert!(size < 5_000_000, "{dir} weights are {size} bytes");
+        assert!(size < most, "{dir} weights are {size} bytes");
         let clf = Classifier::load(
             &root.join(dir),
             &LoadOptions {
