@@ -93,7 +93,7 @@ impl StanceNet {
     ) -> Result<(StanceNet, Vec<String>)> {
         let vs = nn::VarStore::new(device);
         let (prefixes, unused) = encoder::weight_names(encoder_config);
-        let names = weights::create_from(&vs.root(), encoder_weights, prefixes, unused)?;
+        let names = weights::create_from(&vs, encoder_weights, prefixes, unused)?;
         let net = StanceNet::with_heads(vs, None, encoder_config, config);
         Ok((net, names))
     }

@@ -313,34 +313,35 @@ pub struct Loaded {
     pub deltas: BTreeMap<String, Delta>,
 }
 
-/// Creates f32 variables under `root` from the tensors of `path` whose
-/// names start with one of `prefixes` (and with none of `skip`), copying the
-/// data: no random initialisation first. Returns the names created.
+/// Creates f32 variables in `vs` from the tensors of `path` whose names
+/// start with one of `prefixes` (and with none of `skip`), named as in the
+/// file, not trainable: each variable is the tensor read from the file
+/// (converted to f32 and moved to the store's device when needed), with no
+/// initialisation or copy first. For inference. Returns the names created.
 pub fn create_from(
-    root: &tch::nn::Path,
+    vs: &tch::nn::VarStore,
     path: &Path,
     prefixes: &[&str],
     skip: &[&str],
 ) -> Result<Vec<String>> {
     let mut created = Vec::new();
+    let device = vs.device();
     for_each_tensor(path, skip, |name, src| {
         if !prefixes.iter().any(|p| name.starts_with(p)) {
             return Ok(());
         }
-        let mut parts: Vec<&str> = name.split('.').collect();
-        let leaf = parts.pop().unwrap_or(name);
-        let Some((first, rest)) = parts.split_first() else {
+        if !name.contains('.') {
             return Err(StanceError::BadWeights {
                 path: path.to_path_buf(),
                 message: format!("tensor '{name}' has no module path"),
             });
-        };
-        let mut p = root.sub(*first);
-        for part in rest {
-            p = p.sub(*part);
         }
-        let src = src.to_kind(Kind::Float);
-        let _ = p.f_var_copy(leaf, &src)?;
+        let tensor = src.to_kind(Kind::Float).to_device(device);
+        let mut variables = vs.variables_.lock().map_err(|_| StanceError::BadWeights {
+            path: path.to_path_buf(),
+            message: "the variable store was poisoned by an earlier panic".into(),
+        })?;
+        variables.named_variables.insert(name.to_string(), tensor);
         created.push(name.to_string());
         Ok(())
     })?;
