@@ -264,7 +264,8 @@ impl Classifier {
         let path = dir.join(INT8_RANGES_FILE);
         crate::io::atomic::write_atomic(&path, &ranges.to_safetensors()?)?;
         self.int8_ranges = Some(ranges);
-        self.precision = Precision::Auto; // forces the rebuild below
+        // Back to int8 rebuilds the fast path with the ranges; f32's does
+        // not use them.
         self.set_precision(previous)?;
         Ok(())
     }

@@ -30,10 +30,17 @@ pub fn run(global: &GlobalArgs, args: CheckPrecisionArgs) -> anyhow::Result<u8> 
     let labels = ModelConfig::read(&dir)
         .with_context(|| format!("cannot read the model in {}", dir.display()))?
         .labels;
-    let data = super::train::read_train(&args.data, &labels, args.skip_bad)?;
+    let sets = args
+        .data
+        .iter()
+        .map(|p| super::train::read_data(p, &labels, args.skip_bad))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     // int8's input ranges are measured on the first file's quotes.
-    let first = super::train::read_train(&args.data[..1], &labels, args.skip_bad)?;
-    let calibration: Vec<String> = first.quotes.into_iter().map(|q| q.text).collect();
+    let calibration: Vec<String> = sets
+        .first()
+        .map(|d| d.quotes.iter().map(|q| q.text.clone()).collect())
+        .unwrap_or_default();
+    let data = super::train::joined(sets)?;
     check_and_record(global, &dir, &data, &calibration, false)?;
     Ok(EXIT_OK)
 }

@@ -121,7 +121,7 @@ pub fn read_train(paths: &[PathBuf], labels: &Labels, skip_bad: bool) -> anyhow:
 /// Data sets taken as one: its path names them all (joined by " + "), its
 /// quotes follow in order and its sha256 is that of the files'
 /// concatenation. One set is returned as it is.
-fn joined(mut sets: Vec<Dataset>) -> anyhow::Result<Dataset> {
+pub(super) fn joined(mut sets: Vec<Dataset>) -> anyhow::Result<Dataset> {
     if sets.len() == 1 {
         return Ok(sets.remove(0));
     }

@@ -95,7 +95,7 @@ impl ActRanges {
     }
 
     /// Reads ranges back from named tensors for an encoder of `layers`
-    /// layers; `None` names the first tensor missing.
+    /// layers; the error names the first tensor missing.
     pub fn from_named(
         tensors: &HashMap<String, Tensor>,
         layers: usize,

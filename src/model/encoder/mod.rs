@@ -163,22 +163,12 @@ pub fn activation_ranges(
     for (ids, mask) in batches {
         encoder.record_ranges(&ids, &mask, &mut slots);
     }
-    let mut layers = Vec::with_capacity(slots.len());
-    for [a, b, c, d] in slots {
-        match (a, b, c, d) {
-            (Some(a), Some(b), Some(c), Some(d)) => layers.push([a, b, c, d]),
-            _ => {
-                return Err(StanceError::Int8Ranges(
-                    "no quotes to measure them on".into(),
-                ))
-            }
-        }
-    }
-    if layers.is_empty() {
-        return Err(StanceError::Int8Ranges(
-            "no quotes to measure them on".into(),
-        ));
-    }
+    let layers = slots
+        .into_iter()
+        .map(|[a, b, c, d]| Some([a?, b?, c?, d?]))
+        .collect::<Option<Vec<_>>>()
+        .filter(|layers| !layers.is_empty())
+        .ok_or_else(|| StanceError::Int8Ranges("no quotes to measure them on".into()))?;
     Ok(fast::ActRanges { layers })
 }
 
